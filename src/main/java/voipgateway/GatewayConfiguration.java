@@ -1,0 +1,93 @@
+package voipgateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import voipgateway.agents.AgentStore;
+import voipgateway.api.ErrorResponses;
+import voipgateway.calls.CallStore;
+import voipgateway.crypto.CredentialCipher;
+import voipgateway.crypto.EncryptionKeys;
+import voipgateway.numbers.NumberStore;
+import voipgateway.providers.ProviderStore;
+import voipgateway.sanspbx.ApiTokenStrategy;
+import voipgateway.sanspbx.SansPbxAnswers;
+import voipgateway.sanspbx.SansPbxRequests;
+import voipgateway.sanspbx.TokenCache;
+import voipgateway.simulator.SansPbxSimulator;
+import voipgateway.storage.MongoStorage;
+
+/**
+ * Binds the beans the YAML routes use, from application.properties (each value overridable by an environment
+ * variable). Start-up fails here, with one clear message, when the service could not work.
+ */
+public class GatewayConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent props = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+        boolean demo = Boolean.parseBoolean(props.resolveProperty("voip.demo").orElse("false"));
+        Path dataDir = Path.of(props.resolveProperty("voip.data-dir").orElse("data"));
+        Clock clock = Clock.systemUTC();
+
+        requirePortFree(props.resolveProperty("camel.server.host").orElse("0.0.0.0"),
+                Integer.parseInt(props.resolveProperty("camel.server.port").orElse("8080")));
+
+        CredentialCipher cipher = new CredentialCipher(
+                EncryptionKeys.resolve(props.resolveProperty("voip.encryption-key").orElse(""), demo, dataDir));
+
+        MongoStorage storage = new MongoStorage(props.resolveProperty("mongodb.uri").orElse(""),
+                props.resolveProperty("mongodb.database").orElse("voip"), dataDir,
+                Integer.parseInt(props.resolveProperty("mongodb.embedded-port").orElse("0")),
+                Long.parseLong(props.resolveProperty("mongodb.server-selection-timeout-ms").orElse("5000")));
+        context.addService(storage, true, true);
+        registry.bind("mongo", storage.client());
+
+        ZoneId zone = ZoneId.of(props.resolveProperty("sanspbx.timezone").orElse("Asia/Kolkata"));
+        registry.bind("errorResponses", new ErrorResponses());
+        registry.bind("providerStore", new ProviderStore(cipher));
+        registry.bind("numberStore", new NumberStore());
+        registry.bind("agentStore", new AgentStore());
+        registry.bind("callStore", new CallStore(props.resolveProperty("voip.callback-url").orElseThrow(),
+                props.resolveProperty("voip.status-callback-url").orElseThrow()));
+        registry.bind("sansPbxRequests", new SansPbxRequests());
+        registry.bind("sansPbxAnswers", new SansPbxAnswers(zone,
+                seconds(props, "sanspbx.token-refresh-margin-seconds", 60),
+                seconds(props, "sanspbx.token-unknown-expiry-ttl-seconds", 300), clock));
+        registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
+                "direct:request-sanspbx-token", clock));
+        registry.bind("apiTokenStrategy", new ApiTokenStrategy());
+
+        // bound always (its routes start only in demo mode), so the simulator routes can always be built
+        registry.bind("sansPbxSimulator", new SansPbxSimulator(
+                    props.resolveProperty("simulator.sanspbx.access-token").orElseThrow(),
+                    props.resolveProperty("simulator.sanspbx.access-key").orElseThrow(),
+                    SansPbxRequests.basicAuth(props.resolveProperty("simulator.sanspbx.username").orElseThrow(),
+                            props.resolveProperty("simulator.sanspbx.password").orElseThrow()),
+                    seconds(props, "simulator.sanspbx.token-lifetime-seconds", 120), zone, clock));
+    }
+
+    private static Duration seconds(PropertiesComponent props, String key, long defaultSeconds) {
+        return Duration.ofSeconds(Long.parseLong(props.resolveProperty(key).orElse(Long.toString(defaultSeconds))));
+    }
+
+    /** The HTTP server only warns when its port is taken and runs on deaf: refuse to start instead. */
+    private static void requirePortFree(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is already in use: set PORT to a free port");
+        }
+    }
+}

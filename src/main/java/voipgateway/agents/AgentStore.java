@@ -1,0 +1,40 @@
+package voipgateway.agents;
+
+import java.util.Date;
+import java.util.Set;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.bson.Document;
+import voipgateway.api.ApiException;
+import voipgateway.api.JsonRequest;
+import voipgateway.storage.MongoRequests;
+
+/** Agents in {@code agents}, keyed by the voice platform's own agent id; created the first time one is used. */
+public class AgentStore {
+
+    private static final Set<String> ASSIGN_FIELDS = Set.of("agentId");
+
+    /** The {@code {"agentId"}} body of an assignment. */
+    public String agentIdOf(String body) {
+        return JsonRequest.parse(body, ASSIGN_FIELDS).id("agentId");
+    }
+
+    public void upsert(@ExchangeProperty("agentId") String agentId, Message message) {
+        Date now = new Date();
+        MongoRequests.update(message, Filters.eq("_id", agentId),
+                Updates.combine(Updates.set("updatedAt", now), Updates.setOnInsert("createdAt", now)), true);
+    }
+
+    public void queryById(@ExchangeProperty("agentId") String agentId, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", agentId));
+    }
+
+    public void requireExists(Document agent, @ExchangeProperty("agentId") String agentId) {
+        if (agent == null) {
+            throw ApiException.notFound("agentId", "agent '" + agentId + "' does not exist; assign it a number first");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package voipgateway.api;
+
+import java.util.Iterator;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A request body read as a JSON object, with typed accessors that fail with a 400 naming the field.
+ * Unknown fields are refused, so a typo never silently drops a value.
+ */
+public final class JsonRequest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_TEXT = 512;
+
+    private final JsonNode root;
+
+    private JsonRequest(JsonNode root) {
+        this.root = root;
+    }
+
+    public static JsonRequest parse(String body, Set<String> allowedFields) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("body", "request body is missing; send a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("body", "body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("body", "body must be a JSON object");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!allowedFields.contains(name)) {
+                throw ApiException.badRequest(name, "unknown field '" + name + "'");
+            }
+        }
+        return new JsonRequest(root);
+    }
+
+    /** A required string field: present, a JSON string, not blank, at most 512 characters. */
+    public String text(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(field, field + " is required");
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest(field, field + " must be a string");
+        }
+        String value = node.asText();
+        if (value.isBlank()) {
+            throw ApiException.badRequest(field, field + " must not be empty");
+        }
+        if (value.length() > MAX_TEXT) {
+            throw ApiException.badRequest(field, field + " is longer than " + MAX_TEXT + " characters");
+        }
+        return value;
+    }
+
+    /** A required identifier: letters, digits, '-' and '_' only, 1 to 64 characters. */
+    public String id(String field) {
+        String value = text(field).trim();
+        if (!Ids.isValid(value)) {
+            throw ApiException.badRequest(field, field + " must be 1-64 letters, digits, '-' or '_'");
+        }
+        return value;
+    }
+
+    /** A required whole number given as a JSON number or a string of digits. */
+    public long wholeNumber(String field) {
+        JsonNode node = root.get(field);
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.asLong() > 0) {
+            return node.asLong();
+        }
+        if (node != null && node.isTextual() && node.asText().trim().matches("[0-9]{1,18}")
+                && Long.parseLong(node.asText().trim()) > 0) {
+            return Long.parseLong(node.asText().trim());
+        }
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(field, field + " is required");
+        }
+        throw ApiException.badRequest(field, field + " must be a positive whole number");
+    }
+}

@@ -1,0 +1,49 @@
+package voipgateway.providers;
+
+import java.net.URI;
+import java.util.Set;
+
+import voipgateway.api.ApiException;
+import voipgateway.api.JsonRequest;
+import voipgateway.numbers.Dids;
+
+/** A validated {@code POST /voip/add-provider} body: the account to store and the DID it brings. */
+public record ProviderRegistration(String provider, SansPbxAccount account, String did) {
+
+    public static final String SANSPBX = "SansPBX";
+
+    private static final Set<String> FIELDS = Set.of("provider", "tokenEndpoint", "dialEndpoint", "accessToken",
+            "accessKey", "appId", "username", "password", "did");
+
+    public static ProviderRegistration parse(String body) {
+        JsonRequest json = JsonRequest.parse(body, FIELDS);
+        String provider = json.text("provider").trim();
+        if (!SANSPBX.equalsIgnoreCase(provider)) {
+            throw ApiException.badRequest("provider", "provider '" + provider.replaceAll("[^A-Za-z0-9 _-]", "?")
+                    + "' is not supported; supported: " + SANSPBX);
+        }
+        String username = json.text("username");
+        if (username.contains(":")) {
+            throw ApiException.badRequest("username", "username must not contain ':' (HTTP Basic authentication)");
+        }
+        SansPbxAccount account = new SansPbxAccount(null, 0, url(json, "tokenEndpoint"), url(json, "dialEndpoint"),
+                json.text("accessToken"), json.text("accessKey"), json.wholeNumber("appId"), username,
+                json.text("password"));
+        return new ProviderRegistration(SANSPBX, account, Dids.require(json.text("did"), "did"));
+    }
+
+    private static String url(JsonRequest json, String field) {
+        String value = json.text(field).trim();
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getUserInfo() == null && uri.getFragment() == null) {
+                return value;
+            }
+        } catch (Exception e) {
+            // fall through to the one message below
+        }
+        throw ApiException.badRequest(field, field + " must be an absolute http(s) URL without user info");
+    }
+}

@@ -1,0 +1,64 @@
+package voipgateway.sanspbx;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import voipgateway.providers.SansPbxAccount;
+
+/** Builds the two SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
+public class SansPbxRequests {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** POST tokenEndpoint, Accesstoken + Basic auth headers, body {"access_key": ...}. */
+    public void gentoken(SansPbxAccount account, Message message) {
+        message.removeHeaders("*");
+        message.setHeader("Accesstoken", account.accessToken());
+        message.setHeader("Authorization", basicAuth(account.username(), account.password()));
+        post(message, account.tokenEndpoint(), json(Map.of("access_key", account.accessKey())));
+    }
+
+    /** POST dialEndpoint, Apitoken header, body {appid (a number), call_to, caller_id, custom_field}. */
+    public void dialcall(@ExchangeProperty("account") SansPbxAccount account, @ExchangeProperty("dial") DialRequest dial,
+            @ExchangeProperty("apiToken") String apiToken, Message message) {
+        Map<String, Object> customField = new LinkedHashMap<>();
+        customField.put("callback_url", dial.callbackUrl());
+        customField.put("status_callback", dial.statusCallback());
+        customField.put("record_id", dial.recordId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("appid", account.appId());
+        body.put("call_to", dial.callTo());
+        body.put("caller_id", dial.callerId());
+        body.put("custom_field", customField);
+        message.removeHeaders("*");
+        message.setHeader("Apitoken", apiToken);
+        post(message, account.dialEndpoint(), json(body));
+    }
+
+    public static String basicAuth(String username, String password) {
+        String pair = username + ":" + password;
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void post(Message message, String url, String body) {
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.HTTP_URI, url);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(body);
+    }
+
+    private static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a SansPBX request", e);
+        }
+    }
+}

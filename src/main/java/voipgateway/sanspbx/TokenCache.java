@@ -1,0 +1,50 @@
+package voipgateway.sanspbx;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.ProducerTemplate;
+import voipgateway.providers.SansPbxAccount;
+
+/**
+ * SansPBX tokens, one per provider account, reused until shortly before they expire. Concurrent calls of one
+ * account share a single refresh: the first asks gentoken, the others wait for its answer.
+ */
+public class TokenCache {
+
+    private final Map<String, SansPbxToken> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Object> refreshLocks = new ConcurrentHashMap<>();
+    private final ProducerTemplate gentoken;
+    private final String gentokenUri;
+    private final Clock clock;
+
+    public TokenCache(ProducerTemplate gentoken, String gentokenUri, Clock clock) {
+        this.gentoken = gentoken;
+        this.gentokenUri = gentokenUri;
+        this.clock = clock;
+    }
+
+    public String tokenFor(@ExchangeProperty("account") SansPbxAccount account) {
+        String key = account.cacheKey();
+        SansPbxToken token = tokens.get(key);
+        if (token != null && token.usableAt(clock.instant())) {
+            return token.apiToken();
+        }
+        synchronized (refreshLocks.computeIfAbsent(key, k -> new Object())) {
+            token = tokens.get(key);
+            if (token == null || !token.usableAt(clock.instant())) {
+                token = gentoken.requestBody(gentokenUri, account, SansPbxToken.class);
+                tokens.put(key, token);
+            }
+            return token.apiToken();
+        }
+    }
+
+    /** The PBX said the token is no longer valid: drop it, unless another call has already replaced it. */
+    public void reject(@ExchangeProperty("account") SansPbxAccount account,
+            @ExchangeProperty("apiToken") String apiToken) {
+        tokens.computeIfPresent(account.cacheKey(), (k, t) -> t.apiToken().equals(apiToken) ? null : t);
+    }
+}

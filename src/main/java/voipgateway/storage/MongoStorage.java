@@ -1,0 +1,50 @@
+package voipgateway.storage;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MongoDB connection: to MONGODB_URI when given, else to the embedded server started here. Either way the
+ * driver talks the wire protocol over a socket, and the same code runs against both.
+ */
+public class MongoStorage extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MongoStorage.class);
+
+    private final EmbeddedMongo embedded;
+    private final MongoClient client;
+
+    public MongoStorage(String uri, String database, Path dataDir, int embeddedPort, long selectionTimeoutMillis) {
+        boolean useEmbedded = uri == null || uri.isBlank();
+        embedded = useEmbedded ? new EmbeddedMongo(dataDir, embeddedPort) : null;
+        String connection = useEmbedded ? embedded.connectionString() : uri;
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(selectionTimeoutMillis, TimeUnit.MILLISECONDS))
+                .applyConnectionString(new ConnectionString(connection))
+                .build());
+        if (!useEmbedded) {
+            LOG.info("Using MongoDB at {}", new ConnectionString(uri).getHosts());
+        }
+        Collections.createIndexes(client.getDatabase(database));
+    }
+
+    public MongoClient client() {
+        return client;
+    }
+
+    @Override
+    protected void doStop() {
+        client.close();
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package voipgateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * Starts the service exactly as {@code java -jar} does (same routes, same application.properties), on a free
+ * port, with the embedded MongoDB server in a temporary data directory, and SansPBX played by WireMock on
+ * loopback. Tests talk to it over HTTP and read MongoDB over its socket.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class GatewayTestSupport {
+
+    protected static final String KEY = "test-encryption-key-0123456789";
+    protected static final String ACCESS_TOKEN = "0123456789abcdef0123456789abcdef";
+    protected static final String ACCESS_KEY = "demo-access-key";
+    protected static final String USERNAME = "demo-user";
+    protected static final String PASSWORD = "Demo@&1234!#";
+    protected static final String DID = "0124-6000001";
+    protected static final String AGENT = "507f1f77bcf86cd799439012";
+    protected static final String LEAD = "507f1f77bcf86cd799439013";
+    protected static final String GENTOKEN = "/pbxadmin/sanpbxapi/gentoken";
+    protected static final String DIALCALL = "/pbxadmin/sanpbxapi/dialcall";
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    protected WireMockServer pbx;
+    protected Main gateway;
+    protected Path dataDir;
+    protected int port;
+
+    /** Extra settings for a test class, on top of application.properties. */
+    protected Map<String, String> properties() {
+        return Map.of();
+    }
+
+    @BeforeAll
+    void startGateway() throws Exception {
+        pbx = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        pbx.start();
+        dataDir = Files.createTempDirectory("voip-gateway-test");
+        port = AvailablePortFinder.getNextAvailable();
+        start();
+    }
+
+    protected void start() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("port", Integer.toString(port));
+        props.put("voip.data-dir", dataDir.toString());
+        props.put("voip.encryption-key", KEY);
+        props.put("camel.main.routes-reload-enabled", "false");
+        props.putAll(properties());
+        gateway = Application.create();
+        props.forEach(gateway::addOverrideProperty);
+        gateway.start();
+    }
+
+    protected void stop() {
+        gateway.stop();
+    }
+
+    @AfterAll
+    void stopGateway() {
+        stop();
+        pbx.stop();
+    }
+
+    @BeforeEach
+    void cleanState() {
+        pbx.resetAll();
+        for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls"}) {
+            db().getCollection(name).deleteMany(new org.bson.Document());
+        }
+    }
+
+    protected MongoDatabase db() {
+        return gateway.getCamelContext().getRegistry().lookupByNameAndType("mongo", MongoClient.class)
+                .getDatabase("voip");
+    }
+
+    // --- SansPBX stand-in ---
+
+    protected String pbxUrl(String path) {
+        return "http://127.0.0.1:" + pbx.port() + path;
+    }
+
+    protected void pbxIssuesToken(String token, String expiryTime) {
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"success\",\"Apitoken\":\"" + token + "\",\"expiry_time\":\"" + expiryTime
+                        + "\"}")));
+    }
+
+    protected void pbxDials(String answer) {
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(answer)));
+    }
+
+    // --- the service's API ---
+
+    protected Map<String, Object> providerBody() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("provider", "SansPBX");
+        body.put("tokenEndpoint", pbxUrl(GENTOKEN));
+        body.put("dialEndpoint", pbxUrl(DIALCALL));
+        body.put("accessToken", ACCESS_TOKEN);
+        body.put("accessKey", ACCESS_KEY);
+        body.put("appId", "6");
+        body.put("username", USERNAME);
+        body.put("password", PASSWORD);
+        body.put("did", DID);
+        return body;
+    }
+
+    /** Adds the spec's account and gives its DID to {@link #AGENT}; answers the number id. */
+    protected String providerWithAgent() throws Exception {
+        Response added = send("POST", "/voip/add-provider", providerBody());
+        if (added.status() != 201) {
+            throw new AssertionError("add-provider failed: " + added);
+        }
+        String numberId = added.json().at("/provider/dids/0/id").asText();
+        Response assigned = send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT));
+        if (assigned.status() != 200) {
+            throw new AssertionError("assign-number failed: " + assigned);
+        }
+        pbx.resetRequests();
+        return numberId;
+    }
+
+    protected Response call(String toPhone) throws Exception {
+        return send("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone));
+    }
+
+    protected Response send(String method, String path, Object body) throws Exception {
+        String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return sendRaw(method, path, "application/json", text);
+    }
+
+    protected Response sendRaw(String method, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        request.header("Accept", "application/json");
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
+    protected record Response(int status, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package voipgateway;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** POST /calls/outbound against SansPBX played by WireMock: the exact requests, and how tokens are reused. */
+class OutboundCallTest extends GatewayTestSupport {
+
+    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private static String kolkataTimeIn(long minutes) {
+        return EXPIRY.format(LocalDateTime.now(ZoneId.of("Asia/Kolkata")).plusMinutes(minutes));
+    }
+
+    @Test
+    void sendsTheSpecsGentokenAndDialcallRequestsAndStoresTheCall() throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbxDials("{\"status\":\"success\",\"call_id\":\"12345\"}");
+        providerWithAgent();
+
+        Response response = call("+91 90000 00001");
+
+        assertEquals(201, response.status(), response.body());
+        JsonNode call = response.json();
+        String callId = call.get("id").asText();
+        assertEquals("initiated", call.get("status").asText());
+        assertEquals("12345", call.get("providerCallId").asText());
+        assertEquals(DID, call.get("did").asText());
+        assertEquals("SansPBX", call.get("provider").asText());
+
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN))
+                .withHeader("Accesstoken", equalTo(ACCESS_TOKEN))
+                // Basic base64("demo-user:Demo@&1234!#"), exactly as the integration guide shows it
+                .withHeader("Authorization", equalTo("Basic ZGVtby11c2VyOkRlbW9AJjEyMzQhIw=="))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"access_key\": \"demo-access-key\"}")));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL))
+                .withHeader("Apitoken", equalTo("jwt-1"))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"appid\": 6, \"call_to\": \"09000000001\", \"caller_id\": \"6000001\","
+                        + " \"custom_field\": {\"callback_url\": \"http://localhost:" + port + "/callbacks/sanspbx/voice\","
+                        + " \"status_callback\": \"http://localhost:" + port + "/callbacks/sanspbx/status\","
+                        + " \"record_id\": \"" + callId + "\"}}")));
+        LoggedRequest dial = pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).get(0);
+        assertTrue(JSON.readTree(dial.getBodyAsString()).get("appid").isNumber(), "appid is sent as a number");
+        assertEquals(null, dial.getHeader("Authorization"), "nothing of the client's request leaks to the PBX");
+
+        Document stored = db().getCollection("calls").find(new Document("_id", new ObjectId(callId))).first();
+        assertNotNull(stored);
+        assertEquals(AGENT, stored.getString("agentId"));
+        assertEquals(LEAD, stored.getString("leadId"));
+        assertEquals("+91 90000 00001", stored.getString("toPhone"));
+        assertEquals(DID, stored.getString("did"));
+        assertEquals("SansPBX", stored.getString("provider"));
+        assertEquals("12345", stored.getString("providerCallId"));
+        assertEquals("initiated", stored.getString("status"));
+        assertNotNull(stored.getDate("createdAt"));
+        assertNotNull(stored.getDate("initiatedAt"));
+
+        Response fetched = send("GET", "/calls/" + callId, null);
+        assertEquals(200, fetched.status());
+        assertEquals("initiated", fetched.json().get("status").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+91 90000 00001", "919000000001", "09000000001", "9000000001", "+91-90000-00001"})
+    void dialsEveryWritingOfTheNumberAsZeroPlusTenDigits(String toPhone) throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+
+        assertEquals(201, call(toPhone).status());
+
+        pbx.verify(postRequestedFor(urlPathEqualTo(DIALCALL))
+                .withRequestBody(equalToJson("{\"call_to\": \"09000000001\"}", true, true)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"status\":\"success\",\"callid\":\"777\"}",
+            "{\"status\":\"success\",\"data\":{\"callid\":777}}",
+            "{\"status\":\"success\",\"msg\":{\"callid\":\"777\"}}"})
+    void acceptsTheCallIdOfEveryPbxVersion(String answer) throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbxDials(answer);
+        providerWithAgent();
+
+        Response response = call("09000000001");
+
+        assertEquals(201, response.status(), response.body());
+        assertEquals("777", response.json().get("providerCallId").asText());
+    }
+
+    @Test
+    void reusesOneTokenAcrossCallsUntilItExpires() throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(201, call("09000000001").status());
+        }
+
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+        pbx.verify(5, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-1")));
+    }
+
+    @Test
+    void readsExpiryTimeInTheAccountsZoneAndRefreshesAnExpiredToken() throws Exception {
+        // this wall-clock time read in UTC would lie 2 hours ahead; read in Asia/Kolkata it is 3.5 hours past
+        String expiredInKolkata = EXPIRY.format(LocalDateTime.now(ZoneOffset.UTC).plusHours(2));
+        pbxIssuesToken("jwt-old", expiredInKolkata);
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+
+        assertEquals(201, call("09000000001").status());
+        assertEquals(201, call("09000000001").status());
+
+        pbx.verify(2, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+    }
+
+    @Test
+    void refreshesTheTokenAndRetriesOnceWhenDialcallSays401() throws Exception {
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-revoked\","
+                        + "\"expiry_time\":\"" + kolkataTimeIn(30) + "\"}"))
+                .willSetStateTo("second"));
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).inScenario("tokens").whenScenarioStateIs("second")
+                .willReturn(aResponse().withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-fresh\","
+                        + "\"expiry_time\":\"" + kolkataTimeIn(30) + "\"}")));
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-revoked"))
+                .willReturn(aResponse().withStatus(401).withBody("{\"status\":\"error\",\"message\":\"Token expired\"}")));
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-fresh"))
+                .willReturn(aResponse().withBody("{\"status\":\"success\",\"call_id\":\"55\"}")));
+        providerWithAgent();
+        pbx.resetScenarios();
+
+        Response response = call("09000000001");
+
+        assertEquals(201, response.status(), response.body());
+        assertEquals("55", response.json().get("providerCallId").asText());
+        pbx.verify(2, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-revoked")));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-fresh")));
+    }
+
+    @Test
+    void a401AfterTheRetryIsAProviderRefusal() throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withStatus(401)
+                .withBody("{\"status\":\"error\",\"message\":\"Unauthorized\"}")));
+        providerWithAgent();
+
+        Response response = call("09000000001");
+
+        assertEquals(502, response.status(), response.body());
+        assertTrue(response.json().get("message").asText().contains("Dial call failed with status 401"));
+        pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    @Test
+    void concurrentCallsShareOneTokenRefresh() throws Exception {
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).willReturn(aResponse().withFixedDelay(300)
+                .withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-1\",\"expiry_time\":\"" + kolkataTimeIn(30)
+                        + "\"}")));
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                calls.add(pool.submit(() -> call("09000000001")));
+            }
+            for (Future<Response> f : calls) {
+                assertEquals(201, f.get().status(), f.get().body());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+        pbx.verify(16, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+}
