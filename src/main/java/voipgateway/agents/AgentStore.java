@@ -5,7 +5,10 @@ import java.util.Set;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
@@ -18,8 +21,8 @@ public class AgentStore {
     private static final Set<String> ASSIGN_FIELDS = Set.of("agentId");
 
     /** The {@code {"agentId"}} body of an assignment. */
-    public String agentIdOf(String body) {
-        return JsonRequest.parse(body, ASSIGN_FIELDS).id("agentId");
+    public String agentIdOf(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+        return JsonRequest.parse(body, contentType, ASSIGN_FIELDS).id("agentId");
     }
 
     public void upsert(@ExchangeProperty("agentId") String agentId, Message message) {

@@ -1,6 +1,7 @@
 package voipgateway.api;
 
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,7 +23,11 @@ public final class JsonRequest {
         this.root = root;
     }
 
-    public static JsonRequest parse(String body, Set<String> allowedFields) {
+    public static JsonRequest parse(String body, String contentType, Set<String> allowedFields) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "Content-Type",
+                    "send the body as JSON with Content-Type: application/json");
+        }
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("body", "request body is missing; send a JSON object");
         }

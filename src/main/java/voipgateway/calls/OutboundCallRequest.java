@@ -2,6 +2,9 @@ package voipgateway.calls;
 
 import java.util.Set;
 
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import voipgateway.api.JsonRequest;
 
 /** A validated {@code POST /calls/outbound} body; {@code callTo} is the lead's number as SansPBX dials it. */
@@ -9,8 +12,8 @@ public record OutboundCallRequest(String agentId, String leadId, String toPhone,
 
     private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone");
 
-    public static OutboundCallRequest parse(String body) {
-        JsonRequest json = JsonRequest.parse(body, FIELDS);
+    public static OutboundCallRequest parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+        JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
         String agentId = json.id("agentId");
         String leadId = json.id("leadId");
         String toPhone = json.text("toPhone").trim();

@@ -3,6 +3,9 @@ package voipgateway.providers;
 import java.net.URI;
 import java.util.Set;
 
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
 import voipgateway.numbers.Dids;
@@ -15,8 +18,8 @@ public record ProviderRegistration(String provider, SansPbxAccount account, Stri
     private static final Set<String> FIELDS = Set.of("provider", "tokenEndpoint", "dialEndpoint", "accessToken",
             "accessKey", "appId", "username", "password", "did");
 
-    public static ProviderRegistration parse(String body) {
-        JsonRequest json = JsonRequest.parse(body, FIELDS);
+    public static ProviderRegistration parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+        JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
         String provider = json.text("provider").trim();
         if (!SANSPBX.equalsIgnoreCase(provider)) {
             throw ApiException.badRequest("provider", "provider '" + provider.replaceAll("[^A-Za-z0-9 _-]", "?")
@@ -24,7 +27,7 @@ public record ProviderRegistration(String provider, SansPbxAccount account, Stri
         }
         String username = json.text("username");
         if (username.contains(":")) {
-            throw ApiException.badRequest("username", "username must not contain ':' (HTTP Basic authentication)");
+            throw ApiException.badRequest("username", "username must not contain ':' (it separates user and password in Basic-auth)");
         }
         SansPbxAccount account = new SansPbxAccount(null, 0, url(json, "tokenEndpoint"), url(json, "dialEndpoint"),
                 json.text("accessToken"), json.text("accessKey"), json.wholeNumber("appId"), username,

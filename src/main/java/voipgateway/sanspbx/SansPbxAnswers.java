@@ -14,6 +14,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import voipgateway.api.InvalidCredentialsException;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.providers.SansPbxAccount;
 
@@ -40,8 +41,15 @@ public class SansPbxAnswers {
 
     /** gentoken: {"status": "success", "Apitoken": "...", "expiry_time": "yyyy-MM-dd HH:mm:ss"}. */
     public SansPbxToken token(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
-            @ExchangeProperty("account") SansPbxAccount account) {
-        JsonNode json = successOrRefuse(body, status, account, "Token generation error", "Token generation error: HTTP ");
+            @ExchangeProperty("account") SansPbxAccount account,
+            @ExchangeProperty("checkingCredentials") Boolean checkingCredentials) {
+        JsonNode json;
+        try {
+            json = successOrRefuse(body, status, account, "Token generation error", "Token generation error: HTTP ");
+        } catch (ProviderRefusedException refused) {
+            throw Boolean.TRUE.equals(checkingCredentials) ? new InvalidCredentialsException(refused.getMessage())
+                    : refused;
+        }
         String apiToken = json.path("Apitoken").asText("");
         if (apiToken.isBlank()) {
             throw refuse("Token generation error: the answer carried no Apitoken");

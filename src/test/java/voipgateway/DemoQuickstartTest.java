@@ -1,0 +1,61 @@
+package voipgateway;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's quickstart: demo mode, no key, the built-in SansPBX simulator, the guide's three calls. */
+class DemoQuickstartTest extends GatewayTestSupport {
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.demo", "true", "voip.encryption-key", "");
+    }
+
+    @Test
+    void placesACallEndToEndAgainstTheSimulator() throws Exception {
+        String simulator = "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/";
+        Map<String, Object> provider = new LinkedHashMap<>(providerBody());
+        provider.put("tokenEndpoint", simulator + "gentoken");
+        provider.put("dialEndpoint", simulator + "dialcall");
+
+        Response added = send("POST", "/voip/add-provider", provider);
+        assertEquals(201, added.status(), added.body());
+        String numberId = added.json().at("/provider/dids/0/id").asText();
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
+        Response call = call("+91 90000 00001");
+
+        assertEquals(201, call.status(), call.body());
+        assertEquals("initiated", call.json().get("status").asText());
+        JsonNode received = send("GET", "/simulator/sanspbx/requests", null).json();
+        assertEquals("gentoken", received.get(0).get("api").asText());
+        JsonNode dial = received.get(received.size() - 1);
+        assertEquals("dialcall", dial.get("api").asText());
+        assertEquals(6, dial.at("/body/appid").asInt());
+        assertEquals("09000000001", dial.at("/body/call_to").asText());
+        assertEquals("6000001", dial.at("/body/caller_id").asText());
+        assertEquals(call.json().get("id").asText(), dial.at("/body/custom_field/record_id").asText());
+        String listing = received.toString();
+        assertFalse(listing.contains(ACCESS_TOKEN) || listing.contains(ACCESS_KEY), "secrets are masked");
+        assertTrue(Files.exists(dataDir.resolve("demo-encryption.key")), "the throwaway key is kept with the data");
+    }
+
+    @Test
+    void theSimulatorRefusesWrongCredentials() throws Exception {
+        Map<String, Object> provider = new LinkedHashMap<>(providerBody());
+        provider.put("tokenEndpoint", "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/gentoken");
+        provider.put("password", "wrong");
+
+        Response added = send("POST", "/voip/add-provider", provider);
+
+        assertEquals(400, added.status(), added.body());
+        assertEquals("invalid_credentials", added.json().get("error").asText());
+    }
+}

@@ -1,0 +1,63 @@
+package voipgateway;
+
+import java.net.ServerSocket;
+
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start-up and restart: data survives, and the service refuses to run when it could not work. */
+class ServiceLifecycleTest extends GatewayTestSupport {
+
+    @Test
+    void storedAccountsSurviveARestartOfTheEmbeddedDatabase() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"9\"}");
+        providerWithAgent();
+
+        stop();
+        start();
+
+        Response providers = send("GET", "/voip/providers", null);
+        assertEquals(200, providers.status());
+        assertEquals(DID, providers.json().at("/0/dids/0/number").asText());
+        Response call = call("09000000001");
+        assertEquals(201, call.status(), "credentials still decrypt after a restart: " + call.body());
+    }
+
+    @Test
+    void refusesToStartWithoutAnEncryptionKeyOutsideDemoMode() {
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", "");
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("nokey").toString());
+        main.addOverrideProperty("port", "0");
+
+        Exception refused = assertThrows(Exception.class, main::start);
+
+        assertTrue(rootMessage(refused).contains("VOIP_ENCRYPTION_KEY is not set"), rootMessage(refused));
+    }
+
+    @Test
+    void refusesToStartWhenItsPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Main main = Application.create();
+            main.addOverrideProperty("voip.encryption-key", KEY);
+            main.addOverrideProperty("voip.data-dir", dataDir.resolve("taken").toString());
+            main.addOverrideProperty("port", Integer.toString(taken.getLocalPort()));
+
+            Exception refused = assertThrows(Exception.class, main::start);
+
+            assertTrue(rootMessage(refused).contains("already in use"), rootMessage(refused));
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}
