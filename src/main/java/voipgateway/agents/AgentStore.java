@@ -35,9 +35,11 @@ public class AgentStore {
         MongoRequests.query(message, Filters.eq("_id", agentId));
     }
 
-    public void requireExists(Document agent, @ExchangeProperty("agentId") String agentId) {
+    /** The agent has no DID: 404, saying whether the agent is unknown or just without a number. */
+    public void failWithoutLine(Document agent, @ExchangeProperty("agentId") String agentId) {
         if (agent == null) {
             throw ApiException.notFound("agentId", "agent '" + agentId + "' does not exist; assign it a number first");
         }
+        throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
     }
 }

@@ -104,17 +104,6 @@ public class NumberStore {
         MongoRequests.query(message, Filters.and(Filters.eq("assignedAgentId", agentId), Filters.eq("status", "active")));
     }
 
-    public Document requireAssigned(Document number) {
-        if (number == null) {
-            throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
-        }
-        return number;
-    }
-
-    public void queryAll(Message message) {
-        MongoRequests.query(message, Filters.empty());
-    }
-
     public Map<String, Object> assigned(@ExchangeProperty("number") Document number,
             @ExchangeProperty("agentId") String agentId) {
         return Map.of("success", true, "message", "Number assigned to agent " + agentId, "number", view(number));

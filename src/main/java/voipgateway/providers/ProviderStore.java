@@ -4,6 +4,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -24,6 +25,7 @@ import voipgateway.storage.MongoRequests;
 public class ProviderStore {
 
     private final CredentialCipher cipher;
+    private final Map<String, SansPbxAccount> opened = new ConcurrentHashMap<>();
 
     public ProviderStore(CredentialCipher cipher) {
         this.cipher = cipher;
@@ -59,13 +61,26 @@ public class ProviderStore {
                 Filters.and(Filters.eq("_id", number.getObjectId("providerId")), Filters.eq("isActive", true)));
     }
 
-    /** The stored account with its credentials decrypted, for the request that is about to use them. */
+    /**
+     * The stored account with its credentials decrypted, for the request that is about to use them. Decrypting
+     * costs a key derivation per field (milliseconds), so each stored version of an account is decrypted once.
+     */
     public SansPbxAccount open(Document provider) {
         if (provider == null) {
             throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
         }
-        Document c = provider.get("credentials", Document.class);
-        return new SansPbxAccount(provider.getObjectId("_id").toHexString(), provider.getDate("updatedAt").getTime(),
+        String id = provider.getObjectId("_id").toHexString();
+        long version = provider.getDate("updatedAt").getTime();
+        SansPbxAccount account = opened.get(id);
+        if (account == null || account.version() != version) {
+            account = decrypt(id, version, provider.get("credentials", Document.class));
+            opened.put(id, account);
+        }
+        return account;
+    }
+
+    private SansPbxAccount decrypt(String id, long version, Document c) {
+        return new SansPbxAccount(id, version,
                 cipher.decrypt(c.getString("tokenEndpoint")), cipher.decrypt(c.getString("dialEndpoint")),
                 cipher.decrypt(c.getString("accessToken")), cipher.decrypt(c.getString("accessKey")),
                 Long.parseLong(c.getString("appId")), cipher.decrypt(c.getString("username")),

@@ -12,6 +12,12 @@ public record SansPbxAccount(String id, long version, String tokenEndpoint, Stri
         return id + "@" + version;
     }
 
+    /** The token endpoint as the log shows it: a query string could carry a secret, so it is masked. */
+    public String tokenEndpointForLog() {
+        int query = tokenEndpoint.indexOf('?');
+        return query < 0 ? tokenEndpoint : tokenEndpoint.substring(0, query) + "?***";
+    }
+
     @Override
     public String toString() {
         return "SansPbxAccount[id=" + id + ", appId=" + appId + ", credentials=***]";
