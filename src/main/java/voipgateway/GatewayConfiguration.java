@@ -14,6 +14,11 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
+import voipgateway.callbacks.CallbackTokens;
+import voipgateway.callbacks.SansPbxCallbacks;
+import voipgateway.callbacks.StatusEventStore;
+import voipgateway.callbacks.TwilioCallbacks;
+import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallStore;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -58,8 +63,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("providerStore", new ProviderStore(cipher));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
+        CallbackTokens callbackTokens = new CallbackTokens(cipher);
         registry.bind("callStore", new CallStore(props.resolveProperty("voip.callback-url").orElseThrow(),
-                props.resolveProperty("voip.status-callback-url").orElseThrow()));
+                props.resolveProperty("voip.status-callback-url").orElseThrow(), callbackTokens));
+        registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
+        registry.bind("twilioCallbacks", new TwilioCallbacks());
+        registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
+        registry.bind("twilioSignatures", new TwilioSignatures(cipher,
+                props.resolveProperty("public.base.url").orElseThrow()));
         registry.bind("sansPbxRequests", new SansPbxRequests());
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone,
                 seconds(props, "sanspbx.token-refresh-margin-seconds", 60),
@@ -74,7 +85,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                     props.resolveProperty("simulator.sanspbx.access-key").orElseThrow(),
                     SansPbxRequests.basicAuth(props.resolveProperty("simulator.sanspbx.username").orElseThrow(),
                             props.resolveProperty("simulator.sanspbx.password").orElseThrow()),
-                    seconds(props, "simulator.sanspbx.token-lifetime-seconds", 120), zone, clock));
+                    seconds(props, "simulator.sanspbx.token-lifetime-seconds", 120),
+                    seconds(props, "simulator.sanspbx.callback-delay-seconds", 5), zone, clock));
     }
 
     private static Duration seconds(PropertiesComponent props, String key, long defaultSeconds) {

@@ -1,12 +1,14 @@
 package voipgateway;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +18,8 @@ class DemoQuickstartTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("voip.demo", "true", "voip.encryption-key", "");
+        return Map.of("voip.demo", "true", "voip.encryption-key", "",
+                "simulator.sanspbx.callback-delay-seconds", "1");
     }
 
     @Test
@@ -45,6 +48,13 @@ class DemoQuickstartTest extends GatewayTestSupport {
         String listing = received.toString();
         assertFalse(listing.contains(ACCESS_TOKEN) || listing.contains(ACCESS_KEY), "secrets are masked");
         assertTrue(Files.exists(dataDir.resolve("demo-encryption.key")), "the throwaway key is kept with the data");
+
+        // the simulated PBX reports the call's end by itself, as the quickstart shows
+        String callPath = "/calls/" + call.json().get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "completed".equals(send("GET", callPath, null).json().get("status").asText()));
+        JsonNode completed = send("GET", callPath, null).json();
+        assertEquals("ANSWER", completed.at("/statusHistory/0/payload/disposition").asText());
     }
 
     @Test

@@ -93,7 +93,7 @@ public abstract class GatewayTestSupport {
     @BeforeEach
     void cleanState() {
         pbx.resetAll();
-        for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls"}) {
+        for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks"}) {
             db().getCollection(name).deleteMany(new org.bson.Document());
         }
     }

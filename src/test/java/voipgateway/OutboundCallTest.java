@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.bson.Document;
+import voipgateway.callbacks.CallbackTokens;
+import voipgateway.crypto.CredentialCipher;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,8 +66,8 @@ class OutboundCallTest extends GatewayTestSupport {
                 .withHeader("Apitoken", equalTo("jwt-1"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson("{\"appid\": 6, \"call_to\": \"09000000001\", \"caller_id\": \"6000001\","
-                        + " \"custom_field\": {\"callback_url\": \"http://localhost:" + port + "/callbacks/sanspbx/voice\","
-                        + " \"status_callback\": \"http://localhost:" + port + "/callbacks/sanspbx/status\","
+                        + " \"custom_field\": {\"callback_url\": \"" + callbackUrl("voice", callId) + "\","
+                        + " \"status_callback\": \"" + callbackUrl("status", callId) + "\","
                         + " \"record_id\": \"" + callId + "\"}}")));
         LoggedRequest dial = pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).get(0);
         assertTrue(JSON.readTree(dial.getBodyAsString()).get("appid").isNumber(), "appid is sent as a number");
@@ -86,6 +88,13 @@ class OutboundCallTest extends GatewayTestSupport {
         Response fetched = send("GET", "/calls/" + callId, null);
         assertEquals(200, fetched.status());
         assertEquals("initiated", fetched.json().get("status").asText());
+    }
+
+    /** Callback URLs carry the call id and its HMAC token. */
+    private String callbackUrl(String kind, String callId) {
+        String token = new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId);
+        assertEquals(32, token.length());
+        return "http://localhost:" + port + "/callbacks/sanspbx/" + kind + "?call=" + callId + "&token=" + token;
     }
 
     @ParameterizedTest

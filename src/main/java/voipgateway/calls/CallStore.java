@@ -1,6 +1,10 @@
 package voipgateway.calls;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,9 +14,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
+import voipgateway.callbacks.CallbackTokens;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.Ids;
 import voipgateway.numbers.Dids;
@@ -27,12 +34,16 @@ import voipgateway.storage.MongoRequests;
  */
 public class CallStore {
 
+    private static final int MAX_PAGE_SIZE = 200;
+
     private final String callbackUrl;
     private final String statusCallbackUrl;
+    private final CallbackTokens tokens;
 
-    public CallStore(String callbackUrl, String statusCallbackUrl) {
+    public CallStore(String callbackUrl, String statusCallbackUrl, CallbackTokens tokens) {
         this.callbackUrl = callbackUrl;
         this.statusCallbackUrl = statusCallbackUrl;
+        this.tokens = tokens;
     }
 
     /** The new call document; also leaves the dial request on the exchange as property {@code dial}. */
@@ -44,7 +55,7 @@ public class CallStore {
         Date now = new Date();
         exchange.setProperty("callId", id);
         exchange.setProperty("dial", new DialRequest(request.callTo(), Dids.callerId(did), did, id.toHexString(),
-                callbackUrl, statusCallbackUrl));
+                tokens.urlFor(callbackUrl, id.toHexString()), tokens.urlFor(statusCallbackUrl, id.toHexString())));
         return new Document("_id", id)
                 .append("agentId", request.agentId())
                 .append("leadId", request.leadId())
@@ -53,16 +64,30 @@ public class CallStore {
                 .append("did", did)
                 .append("provider", number.getString("provider"))
                 .append("providerId", new ObjectId(account.id()))
-                .append("status", "dialing")
+                .append("status", CallLifecycle.DIALING)
+                .append("statusRank", CallLifecycle.rank(CallLifecycle.DIALING))
                 .append("createdAt", now)
                 .append("updatedAt", now);
     }
 
+    /** The provider took the call; a status callback that overtook this answer keeps its newer status. */
     public void markInitiated(@ExchangeProperty("callId") ObjectId callId,
             @ExchangeProperty("providerCallId") String providerCallId, Message message) {
         Date now = new Date();
+        int rank = CallLifecycle.rank(CallLifecycle.INITIATED);
+        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId), Filters.lt("statusRank", rank)),
+                Updates.combine(
+                        Updates.set("status", CallLifecycle.INITIATED),
+                        Updates.set("statusRank", rank),
+                        Updates.set("providerCallId", providerCallId),
+                        Updates.set("initiatedAt", now),
+                        Updates.set("updatedAt", now)), false);
+    }
+
+    public void attachProviderCallId(@ExchangeProperty("callId") ObjectId callId,
+            @ExchangeProperty("providerCallId") String providerCallId, Message message) {
+        Date now = new Date();
         MongoRequests.update(message, Filters.eq("_id", callId), Updates.combine(
-                Updates.set("status", "initiated"),
                 Updates.set("providerCallId", providerCallId),
                 Updates.set("initiatedAt", now),
                 Updates.set("updatedAt", now)), false);
@@ -71,9 +96,74 @@ public class CallStore {
     /** Only a call still dialing can fail this way: a later state is never overwritten. */
     public void markFailed(@ExchangeProperty("callId") ObjectId callId,
             @ExchangeProperty(ErrorResponses.REASON_PROPERTY) String reason, Message message) {
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId), Filters.eq("status", "dialing")),
-                Updates.combine(Updates.set("status", "failed"), Updates.set("failureReason", reason),
+        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId),
+                Filters.eq("status", CallLifecycle.DIALING)), Updates.combine(
+                        Updates.set("status", CallLifecycle.FAILED),
+                        Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.FAILED)),
+                        Updates.set("failureReason", reason),
                         Updates.set("updatedAt", new Date())), false);
+    }
+
+    /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */
+    public void queryList(@Header("agentId") String agentId, @Header("status") String status,
+            @Header("from") String from, @Header("to") String to, @Header("page") String page,
+            @Header("limit") String limit, Message message) {
+        List<Bson> filters = new ArrayList<>();
+        if (agentId != null) {
+            if (!Ids.isValid(agentId)) {
+                throw ApiException.badRequest("agentId", "agentId must be 1-64 letters, digits, '-' or '_'");
+            }
+            filters.add(Filters.eq("agentId", agentId));
+        }
+        if (status != null) {
+            if (!CallLifecycle.STATUSES.contains(status)) {
+                throw ApiException.badRequest("status", "status must be one of " + new TreeSet<>(CallLifecycle.STATUSES));
+            }
+            filters.add(Filters.eq("status", status));
+        }
+        if (from != null) {
+            filters.add(Filters.gte("createdAt", instant(from, "from")));
+        }
+        if (to != null) {
+            filters.add(Filters.lt("createdAt", instant(to, "to")));
+        }
+        int pageNumber = whole(page, "page", 1, 1, 1_000_000);
+        int pageSize = whole(limit, "limit", 50, 1, MAX_PAGE_SIZE);
+        MongoRequests.query(message, filters.isEmpty() ? Filters.empty() : Filters.and(filters));
+        message.setHeader(MongoDbConstants.SORT_BY, new Document("createdAt", -1).append("_id", -1));
+        message.setHeader(MongoDbConstants.NUM_TO_SKIP, (pageNumber - 1) * pageSize);
+        // one more than asked for tells whether another page follows
+        message.setHeader(MongoDbConstants.LIMIT, pageSize + 1);
+        message.setHeader("pageNumber", pageNumber);
+        message.setHeader("pageSize", pageSize);
+    }
+
+    public Map<String, Object> page(List<Document> calls, @Header("pageNumber") int pageNumber,
+            @Header("pageSize") int pageSize) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", calls.stream().limit(pageSize).map(this::view).toList());
+        page.put("page", pageNumber);
+        page.put("limit", pageSize);
+        page.put("hasMore", calls.size() > pageSize);
+        return page;
+    }
+
+    private static Date instant(String value, String field) {
+        try {
+            return Date.from(Instant.parse(value));
+        } catch (Exception e) {
+            throw ApiException.badRequest(field, field + " must be an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z");
+        }
+    }
+
+    private static int whole(String value, String field, int otherwise, int min, int max) {
+        if (value == null) {
+            return otherwise;
+        }
+        if (!value.matches("[0-9]{1,7}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
+            throw ApiException.badRequest(field, field + " must be a whole number from " + min + " to " + max);
+        }
+        return Integer.parseInt(value);
     }
 
     public void queryById(@Header("id") String id, Message message) {
@@ -91,17 +181,34 @@ public class CallStore {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",
-                "status", "failureReason"}) {
+                "status", "failureReason", "endReason", "recordingUrl"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field).toString());
             }
         }
         view.put("providerId", call.getObjectId("providerId").toHexString());
-        for (String field : new String[] {"createdAt", "initiatedAt", "updatedAt"}) {
+        for (String field : new String[] {"durationSeconds", "billSeconds"}) {
+            if (call.get(field) != null) {
+                view.put(field, call.get(field));
+            }
+        }
+        for (String field : new String[] {"createdAt", "initiatedAt", "answeredAt", "endedAt", "updatedAt"}) {
             if (call.getDate(field) != null) {
                 view.put(field, call.getDate(field).toInstant().toString());
             }
         }
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (Document entry : call.getList("statusHistory", Document.class, List.of())) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("status", entry.getString("status"));
+            shown.put("provider", entry.getString("provider"));
+            shown.put("occurredAt", entry.getDate("occurredAt") == null ? null
+                    : entry.getDate("occurredAt").toInstant().toString());
+            shown.put("receivedAt", entry.getDate("receivedAt").toInstant().toString());
+            shown.put("payload", entry.get("payload"));
+            history.add(shown);
+        }
+        view.put("statusHistory", history);
         return view;
     }
 }

@@ -56,6 +56,10 @@ public class ProviderStore {
                 Updates.setOnInsert("createdAt", now)), true);
     }
 
+    public void queryForCall(@ExchangeProperty("call") Document call, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", call.getObjectId("providerId")));
+    }
+
     public void queryActive(@ExchangeProperty("number") Document number, Message message) {
         MongoRequests.query(message,
                 Filters.and(Filters.eq("_id", number.getObjectId("providerId")), Filters.eq("isActive", true)));

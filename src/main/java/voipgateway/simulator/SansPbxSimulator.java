@@ -1,5 +1,9 @@
 package voipgateway.simulator;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +28,7 @@ import org.apache.camel.Message;
 /**
  * A SansPBX stand-in for demo mode, so the quickstart places a call on a machine with nothing else: gentoken and
  * dialcall with the real answers' shapes, tokens that expire, and a list of the requests it received
- * (secrets shown masked).
+ * (secrets shown masked). After a dial it posts the post-call status callback, as the PBX does.
  */
 public class SansPbxSimulator {
 
@@ -39,8 +46,17 @@ public class SansPbxSimulator {
     private final AtomicLong callIds = new AtomicLong(100000);
     private final List<Map<String, Object>> received = new ArrayList<>();
 
+    private final Duration callbackDelay;
+    private final ScheduledExecutorService callbacks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "sanspbx-simulator-callbacks");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final HttpClient http = HttpClient.newHttpClient();
+
     public SansPbxSimulator(String accessToken, String accessKey, String basicAuth, Duration tokenLifetime,
-            ZoneId zone, Clock clock) {
+            Duration callbackDelay, ZoneId zone, Clock clock) {
+        this.callbackDelay = callbackDelay;
         this.accessToken = accessToken;
         this.accessKey = accessKey;
         this.basicAuth = basicAuth;
@@ -74,7 +90,41 @@ public class SansPbxSimulator {
                 || !body.path("caller_id").isTextual()) {
             return answer(exchange, 200, Map.of("status", "error", "message", "Invalid parameters"));
         }
-        return answer(exchange, 200, Map.of("status", "success", "call_id", Long.toString(callIds.incrementAndGet())));
+        String callId = Long.toString(callIds.incrementAndGet());
+        callBackLater(callId, body);
+        return answer(exchange, 200, Map.of("status", "success", "call_id", callId));
+    }
+
+    /** Like the PBX, reports the call's end to its status_callback: here, answered and talked for 37 seconds. */
+    private void callBackLater(String callId, JsonNode dial) {
+        String url = dial.path("custom_field").path("status_callback").asText("");
+        if (!url.startsWith("http")) {
+            return;
+        }
+        Instant start = clock.instant();
+        Instant end = start.plus(callbackDelay);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("Linkedid", callId);
+        report.put("disposition", "ANSWER");
+        report.put("did", dial.path("caller_id").asText());
+        report.put("call_to", dial.path("call_to").asText());
+        report.put("duration", Long.toString(Math.max(1, callbackDelay.toSeconds())));
+        report.put("billsec", Long.toString(Math.max(1, callbackDelay.toSeconds() - 1)));
+        report.put("start_time", EXPIRY.format(start.atZone(zone)));
+        report.put("end_time", EXPIRY.format(end.atZone(zone)));
+        report.put("cause", "16");
+        report.put("cause_txt", "Normal Clearing");
+        report.put("recfile", "https://recordings.example.com/" + callId + ".wav");
+        report.put("custom_field", Map.of("record_id", dial.path("custom_field").path("record_id").asText()));
+        callbacks.schedule(() -> {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(report))).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (Exception e) {
+                // a real PBX would retry; the demo simply reports nothing
+            }
+        }, callbackDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public synchronized List<Map<String, Object>> requests() {
