@@ -20,10 +20,12 @@ import voipgateway.storage.MongoRequests;
 
 /**
  * Stores provider status events on their call. The whole change (status, the call's fields, the history entry)
- * is one conditional MongoDB update that only matches while the call's status rank is lower than the event's:
- * two callbacks of one call racing each other, a duplicate, or a late older event can never undo a newer state.
+ * is one conditional MongoDB update: it only moves the call forward, and only from the state it was read in.
+ * Two callbacks of one call racing each other, a duplicate, or a late older event can never undo a newer state.
  */
 public class StatusEventStore {
+
+    private static final String CHANGE_SENT = "changeSent";
 
     private final CallbackTokens tokens;
 
@@ -38,16 +40,17 @@ public class StatusEventStore {
         }
     }
 
-    /** The call: by our own id (record_id) first, else by the provider's call id. */
+    /** The call by our own id (record_id), which the PBX echoes back; else by the provider's call id. */
     public void queryCall(@ExchangeProperty("event") StatusEvent event, Message message) {
-        List<Bson> candidates = new ArrayList<>();
         if (event.recordId() != null && ObjectId.isValid(event.recordId())) {
-            candidates.add(Filters.eq("_id", new ObjectId(event.recordId())));
+            MongoRequests.query(message, Filters.eq("_id", new ObjectId(event.recordId())));
+        } else {
+            queryCallByProviderId(event, message);
         }
-        if (event.providerCallId() != null) {
-            candidates.add(Filters.eq("providerCallId", event.providerCallId()));
-        }
-        MongoRequests.query(message, candidates.isEmpty() ? Filters.eq("_id", null) : Filters.or(candidates));
+    }
+
+    public void queryCallByProviderId(@ExchangeProperty("event") StatusEvent event, Message message) {
+        MongoRequests.query(message, Filters.eq("providerCallId", event.providerCallId()));
     }
 
     /** A token is good for its own call only. */
@@ -57,9 +60,19 @@ public class StatusEventStore {
         }
     }
 
-    public void apply(@ExchangeProperty("event") StatusEvent event, @ExchangeProperty("call") Document call,
-            Message message) {
+    /**
+     * The change this event makes to the call as read, as a compare-and-set: it matches only while the call
+     * still has the status rank it was read with. No change (body null) when the call is already as far along.
+     */
+    public void change(@ExchangeProperty("event") StatusEvent event, @ExchangeProperty("call") Document call,
+            Exchange exchange) {
         int rank = CallLifecycle.rank(event.status());
+        int current = call.getInteger("statusRank", 0);
+        exchange.setProperty(CHANGE_SENT, rank > current);
+        if (rank <= current) {
+            exchange.getMessage().setBody(null);
+            return;
+        }
         Date now = new Date();
         Document entry = new Document("status", event.status())
                 .append("provider", event.provider())
@@ -76,19 +89,27 @@ public class StatusEventStore {
             updates.add(Updates.set("providerCallId", event.providerCallId()));
         }
         updates.add(Updates.push("statusHistory", entry));
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", call.getObjectId("_id")),
-                Filters.lt("statusRank", rank)), Updates.combine(updates), false);
+        // {_id, statusRank} is a unique index: the compare-and-set is one indexed, atomic update
+        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", call.getObjectId("_id")),
+                Filters.eq("statusRank", current)), Updates.combine(updates), false);
     }
 
-    /** The answer to the provider: 200 whether the event changed the call or was already known. */
-    public Map<String, Object> outcome(@ExchangeProperty("call") Document before, Document after, Message message) {
-        message.removeHeaders("*");
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("received", true);
-        answer.put("callId", before.getObjectId("_id").toHexString());
-        answer.put("applied", after != null);
-        answer.put("status", after != null ? after.getString("status") : before.getString("status"));
-        return answer;
+    /**
+     * After the compare-and-set: stored (or nothing to store) settles the event; a lost race with another
+     * callback of the same call means reading the call again. Each lost race moved the call forward, so this
+     * ends after at most as many rounds as the lifecycle has ranks.
+     */
+    public void settle(@ExchangeProperty("call") Document before, Document after, Exchange exchange) {
+        boolean raced = after == null && exchange.getProperty(CHANGE_SENT, Boolean.class);
+        exchange.setProperty("eventSettled", !raced);
+        if (!raced) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("received", true);
+            answer.put("callId", before.getObjectId("_id").toHexString());
+            answer.put("applied", after != null);
+            answer.put("status", after != null ? after.getString("status") : before.getString("status"));
+            exchange.setProperty("answer", answer);
+        }
     }
 
     /** A callback for no known call is kept, never thrown away. */
@@ -102,9 +123,15 @@ public class StatusEventStore {
                 .append("receivedAt", new Date());
     }
 
-    public Map<String, Object> orphanOutcome(Message message) {
+    public void orphanSettled(Exchange exchange) {
+        exchange.setProperty("eventSettled", true);
+        exchange.setProperty("answer", Map.of("received", true, "orphan", true));
+    }
+
+    /** The answer to the provider, once MongoDB acknowledged: 200 for a call, 202 for an orphan. */
+    public Map<String, Object> answer(@ExchangeProperty("answer") Map<String, Object> answer, Message message) {
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        return Map.of("received", true, "orphan", true);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.containsKey("orphan") ? 202 : 200);
+        return answer;
     }
 }

@@ -24,5 +24,7 @@ public final class Collections {
         db.getCollection(NUMBERS).createIndex(Indexes.ascending("assignedAgentId"));
         db.getCollection(CALLS).createIndex(Indexes.descending("agentId", "createdAt"));
         db.getCollection(CALLS).createIndex(Indexes.ascending("providerCallId"));
+        // lets a status change be a compare-and-set on (call, status rank) that an index answers
+        db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "statusRank"), new IndexOptions().unique(true));
     }
 }
