@@ -20,6 +20,7 @@ import voipgateway.callbacks.StatusEventStore;
 import voipgateway.callbacks.TwilioCallbacks;
 import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallStore;
+import voipgateway.calls.DialLedger;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.numbers.NumberStore;
@@ -66,6 +67,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
         registry.bind("callStore", new CallStore(props.resolveProperty("voip.callback-url").orElseThrow(),
                 props.resolveProperty("voip.status-callback-url").orElseThrow(), callbackTokens));
+        registry.bind("dialLedger", new DialLedger(seconds(props, "voip.dial-claim-seconds", 60)));
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
         registry.bind("twilioCallbacks", new TwilioCallbacks());
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));

@@ -95,7 +95,7 @@ class CallErrorsTest extends GatewayTestSupport {
     }
 
     @Test
-    void anUnreachablePbxIs503AndTheCallIsStoredAsFailed() throws Exception {
+    void anUnreachablePbxIs503AndTheCallIsStoredAsFailedWhenNobodyCanRetryIt() throws Exception {
         pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
         providerWithAgent();
         pbx.stop();

@@ -41,6 +41,10 @@ public class ErrorResponses {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, failure.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return body(failure);
+    }
+
+    public static Map<String, Object> body(ApiException failure) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", failure.error());
         body.put("message", failure.getMessage());
@@ -50,7 +54,7 @@ public class ErrorResponses {
         return body;
     }
 
-    static ApiException toApiException(Throwable cause) {
+    public static ApiException toApiException(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;

@@ -9,10 +9,11 @@ import java.util.Set;
  * A status may only move forward (a higher rank), so a terminal status is never left, an older event never
  * overwrites a newer one, and the same event twice changes nothing the second time. {@code dialing} is this
  * service's own state before the provider answered; {@code unknown} a dial whose outcome is not known: any
- * provider event settles both.
+ * provider event settles both. {@code pending} is a ledger entry no request is dialling yet.
  */
 public final class CallLifecycle {
 
+    public static final String PENDING = "pending";
     public static final String DIALING = "dialing";
     public static final String UNKNOWN = "unknown";
     public static final String INITIATED = "initiated";
@@ -21,10 +22,11 @@ public final class CallLifecycle {
     public static final String FAILED = "failed";
 
     private static final int TERMINAL_RANK = 4;
-    private static final Map<String, Integer> RANKS = Map.of(
-            DIALING, 0, UNKNOWN, 0, INITIATED, 1, RINGING, 2, ANSWERED, 3,
-            "completed", TERMINAL_RANK, "busy", TERMINAL_RANK, "no-answer", TERMINAL_RANK, FAILED, TERMINAL_RANK,
-            "canceled", TERMINAL_RANK);
+    private static final Map<String, Integer> RANKS = Map.ofEntries(
+            Map.entry(PENDING, 0), Map.entry(DIALING, 0), Map.entry(UNKNOWN, 0), Map.entry(INITIATED, 1),
+            Map.entry(RINGING, 2), Map.entry(ANSWERED, 3), Map.entry("completed", TERMINAL_RANK),
+            Map.entry("busy", TERMINAL_RANK), Map.entry("no-answer", TERMINAL_RANK), Map.entry(FAILED, TERMINAL_RANK),
+            Map.entry("canceled", TERMINAL_RANK));
     public static final Set<String> STATUSES = RANKS.keySet();
 
     private CallLifecycle() {

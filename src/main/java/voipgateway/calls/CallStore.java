@@ -28,9 +28,9 @@ import voipgateway.sanspbx.DialRequest;
 import voipgateway.storage.MongoRequests;
 
 /**
- * Calls in {@code calls}. A call is stored as {@code dialing} before the provider is asked, so its own id can
- * travel as {@code record_id} and no dial happens without a record; it then becomes {@code initiated} or
- * {@code failed} with the reason.
+ * Calls in {@code calls}: how a call is asked for, recorded when the provider took it, listed and shown.
+ * The ledger ({@link DialLedger}) writes the call before the provider is asked, so its own id can travel as
+ * {@code record_id} and no dial happens without a record.
  */
 public class CallStore {
 
@@ -46,28 +46,13 @@ public class CallStore {
         this.tokens = tokens;
     }
 
-    /** The new call document; also leaves the dial request on the exchange as property {@code dial}. */
-    public Document newCall(@ExchangeProperty("request") OutboundCallRequest request,
-            @ExchangeProperty("number") Document number, @ExchangeProperty("account") SansPbxAccount account,
-            Exchange exchange) {
-        ObjectId id = new ObjectId();
+    /** What SansPBX is asked to dial for this call: its own id travels as record_id and in the callback URLs. */
+    public DialRequest dialRequest(@ExchangeProperty("callId") ObjectId callId,
+            @ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("number") Document number) {
+        String id = callId.toHexString();
         String did = number.getString("phoneNumber");
-        Date now = new Date();
-        exchange.setProperty("callId", id);
-        exchange.setProperty("dial", new DialRequest(request.callTo(), Dids.callerId(did), did, id.toHexString(),
-                tokens.urlFor(callbackUrl, id.toHexString()), tokens.urlFor(statusCallbackUrl, id.toHexString())));
-        return new Document("_id", id)
-                .append("agentId", request.agentId())
-                .append("leadId", request.leadId())
-                .append("toPhone", request.toPhone())
-                .append("callTo", request.callTo())
-                .append("did", did)
-                .append("provider", number.getString("provider"))
-                .append("providerId", new ObjectId(account.id()))
-                .append("status", CallLifecycle.DIALING)
-                .append("statusRank", CallLifecycle.rank(CallLifecycle.DIALING))
-                .append("createdAt", now)
-                .append("updatedAt", now);
+        return new DialRequest(request.callTo(), Dids.callerId(did), did, id, tokens.urlFor(callbackUrl, id),
+                tokens.urlFor(statusCallbackUrl, id));
     }
 
     /** The provider took the call; a status callback that overtook this answer keeps its newer status. */
@@ -91,17 +76,6 @@ public class CallStore {
                 Updates.set("providerCallId", providerCallId),
                 Updates.set("initiatedAt", now),
                 Updates.set("updatedAt", now)), false);
-    }
-
-    /** Only a call still dialing can fail this way: a later state is never overwritten. */
-    public void markFailed(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty(ErrorResponses.REASON_PROPERTY) String reason, Message message) {
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId),
-                Filters.eq("status", CallLifecycle.DIALING)), Updates.combine(
-                        Updates.set("status", CallLifecycle.FAILED),
-                        Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.FAILED)),
-                        Updates.set("failureReason", reason),
-                        Updates.set("updatedAt", new Date())), false);
     }
 
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */

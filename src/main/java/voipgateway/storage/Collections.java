@@ -23,6 +23,9 @@ public final class Collections {
         db.getCollection(NUMBERS).createIndex(Indexes.ascending("phoneNumber"), new IndexOptions().unique(true));
         db.getCollection(NUMBERS).createIndex(Indexes.ascending("assignedAgentId"));
         db.getCollection(CALLS).createIndex(Indexes.descending("agentId", "createdAt"));
+        // the dial ledger: one call per idempotency key and tenant
+        db.getCollection(CALLS).createIndex(Indexes.ascending("tenantId", "idempotencyKey"),
+                new IndexOptions().unique(true));
         db.getCollection(CALLS).createIndex(Indexes.ascending("providerCallId"));
         // lets a status change be a compare-and-set on (call, status rank) that an index answers
         db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "statusRank"), new IndexOptions().unique(true));

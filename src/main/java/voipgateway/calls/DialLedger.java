@@ -1,0 +1,267 @@
+package voipgateway.calls;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import voipgateway.api.ApiException;
+import voipgateway.api.ErrorResponses;
+import voipgateway.api.ProviderRefusedException;
+import voipgateway.providers.SansPbxAccount;
+import voipgateway.storage.MongoRequests;
+
+/**
+ * The dial ledger: every outbound call request is written to {@code calls} under its idempotency key (unique per
+ * tenant) before the provider hears of it, and only the request that wins the atomic {@code pending -> dialing}
+ * change may dial. The same key again gets the stored result; a different body with it, 422; while the first is
+ * in flight, 409. A dial whose answer never came is {@code unknown}: settled by the provider's callback or an
+ * operator, never retried blindly.
+ */
+public class DialLedger {
+
+    public static final String DEFAULT_TENANT = "default";
+    /** The claim of an entry released for a retry (a value, so the compare-and-set can match it exactly). */
+    private static final String RELEASED = "released";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** How long a claim holds before a retry may look at it again (longer than any provider request). */
+    private final Duration lease;
+
+    public DialLedger(Duration lease) {
+        this.lease = lease;
+    }
+
+    /**
+     * The request's key (property {@code dialKey}): REST's Idempotency-Key header; without one a fresh key, and
+     * then nobody can retry the request, so a failure before the dial is final rather than released.
+     */
+    public void keyOf(@Header("Idempotency-Key") String key, Exchange exchange) {
+        if (key != null && !key.matches("[\\x21-\\x7e]{1,128}")) {
+            throw ApiException.badRequest("Idempotency-Key", "Idempotency-Key must be 1-128 printable characters");
+        }
+        exchange.setProperty("dialKey", key != null ? key : "auto-" + UUID.randomUUID());
+        exchange.setProperty("retryable", key != null);
+    }
+
+    /** Creates the ledger entry unless one exists for this key: an upsert that answers the entry as stored. */
+    public void claim(@ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("dialKey") String key,
+            @ExchangeProperty("tenantId") String tenant, @ExchangeProperty("number") Document number,
+            @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
+        ObjectId id = new ObjectId();
+        String claim = UUID.randomUUID().toString();
+        exchange.setProperty("callId", id);
+        exchange.setProperty("claim", claim);
+        exchange.setProperty("expectedClaim", claim);
+        Date now = new Date();
+        Document entry = new Document("_id", id)
+                .append("agentId", request.agentId())
+                .append("leadId", request.leadId())
+                .append("toPhone", request.toPhone())
+                .append("callTo", request.callTo())
+                .append("did", number.getString("phoneNumber"))
+                .append("provider", number.getString("provider"))
+                .append("providerId", new ObjectId(account.id()))
+                .append("requestHash", hash(request))
+                .append("status", CallLifecycle.PENDING)
+                .append("statusRank", 0)
+                .append("claim", claim)
+                .append("claimedAt", now)
+                .append("createdAt", now)
+                .append("updatedAt", now);
+        MongoRequests.update(exchange.getMessage(),
+                Filters.and(Filters.eq("tenantId", tenant), Filters.eq("idempotencyKey", key)),
+                Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
+                        .toList()), true);
+    }
+
+    /**
+     * What to do with the entry found under the key: {@code dial} (ours, or a released one taken over),
+     * {@code replay} (it has its result), {@code settle-unknown} (a dial whose claim expired without an answer);
+     * otherwise 422 (same key, another request) or 409 (still in flight).
+     */
+    public String decide(Document entry, @ExchangeProperty("request") OutboundCallRequest request, Exchange exchange) {
+        ObjectId mine = exchange.getProperty("callId", ObjectId.class);
+        if (entry.getObjectId("_id").equals(mine)) {
+            return "dial";
+        }
+        exchange.setProperty("callId", entry.getObjectId("_id"));
+        if (!hash(request).equals(entry.getString("requestHash"))) {
+            throw new ApiException(422, "idempotency_key_reused", "Idempotency-Key",
+                    "this Idempotency-Key was used for a different request");
+        }
+        if (entry.get("response") != null) {
+            exchange.setProperty("storedResponse", entry.get("response"));
+            return "replay";
+        }
+        String status = entry.getString("status");
+        boolean expired = entry.getDate("claimedAt") == null
+                || entry.getDate("claimedAt").toInstant().plus(lease).isBefore(new Date().toInstant());
+        if (CallLifecycle.PENDING.equals(status) && (RELEASED.equals(entry.get("claim")) || expired)) {
+            exchange.setProperty("expectedClaim", entry.get("claim"));
+            return "dial";
+        }
+        if (CallLifecycle.DIALING.equals(status) && expired) {
+            exchange.setProperty("expectedClaim", entry.get("claim"));
+            return "settle-unknown";
+        }
+        if (!CallLifecycle.PENDING.equals(status) && !CallLifecycle.DIALING.equals(status)) {
+            // a final state whose stored answer was lost: answer the call as it stands
+            exchange.setProperty("storedResponse", new Document("status", 200).append("body", json(Map.of(
+                    "id", entry.getObjectId("_id").toHexString(), "status", status))));
+            return "replay";
+        }
+        throw ApiException.conflict("Idempotency-Key", "a request with this Idempotency-Key is still in progress;"
+                + " retry later for its result");
+    }
+
+    /** The one atomic change that lets a request dial: pending (with the claim it saw) to dialing. */
+    public void startDialing(@ExchangeProperty("callId") ObjectId callId,
+            @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
+        String claim = UUID.randomUUID().toString();
+        exchange.setProperty("claim", claim);
+        Date now = new Date();
+        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId),
+                Filters.eq("status", CallLifecycle.PENDING), Filters.eq("claim", expectedClaim)), Updates.combine(
+                        Updates.set("status", CallLifecycle.DIALING),
+                        Updates.set("claim", claim),
+                        Updates.set("claimedAt", now),
+                        Updates.set("updatedAt", now)), false);
+    }
+
+    public void requireWon(Document entry) {
+        if (entry == null) {
+            throw ApiException.conflict("Idempotency-Key", "another request with this Idempotency-Key is dialling;"
+                    + " retry later for its result");
+        }
+    }
+
+    /** A dial whose claim expired while dialing: the provider may have placed it. Never dialled again. */
+    public void settleUnknown(@ExchangeProperty("callId") ObjectId callId,
+            @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
+        Document response = unknownResponse(callId, "the dial request got no answer; the call's outcome is unknown");
+        exchange.setProperty("storedResponse", response);
+        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId),
+                Filters.eq("status", CallLifecycle.DIALING), Filters.eq("claim", expectedClaim)), Updates.combine(
+                        Updates.set("status", CallLifecycle.UNKNOWN),
+                        Updates.set("failureReason", "dial answer never stored"),
+                        Updates.unset("claim"),
+                        Updates.set("response", response),
+                        Updates.set("updatedAt", new Date())), false);
+    }
+
+    /** The answer a successful dial gave, kept for requests that repeat the key. */
+    public void storeResponse(@ExchangeProperty("callId") ObjectId callId, Object view, Exchange exchange) {
+        Document response = new Document("status", 201).append("body", json(view));
+        exchange.setProperty("storedResponse", response);
+        MongoRequests.update(exchange.getMessage(), Filters.eq("_id", callId),
+                Updates.combine(Updates.set("response", response), Updates.unset("claim")), false);
+    }
+
+    /**
+     * After a failure while this request held the entry: an error before the dial request went out (connect
+     * refused, circuit open, gentoken trouble) releases the entry for a retry with the same key (final when no
+     * retry can come); a refusal is final; anything after the dial was sent without an answer (timeout, reset,
+     * 5xx) makes the call unknown.
+     */
+    public void settleFailure(@ExchangeProperty("callId") ObjectId callId, @ExchangeProperty("claim") String claim,
+            @ExchangeProperty("dialSent") Boolean dialSent, @ExchangeProperty("retryable") Boolean retryable,
+            Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ApiException failure = ErrorResponses.toApiException(cause);
+        Date now = new Date();
+        Document update;
+        boolean notDialled = !Boolean.TRUE.equals(dialSent) || notSent(cause);
+        if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
+            Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
+            update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
+                    .append("failureReason", failure.getMessage()).append("response", response);
+            exchange.setProperty("storedResponse", response);
+        } else if (notDialled) {
+            update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
+                    .append("lastError", failure.getMessage());
+        } else {
+            Document response = unknownResponse(callId, "the dial request was sent but not answered ("
+                    + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
+            update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
+                    .append("response", response).append("claim", null);
+            exchange.setProperty("storedResponse", response);
+        }
+        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId), Filters.eq("claim", claim)),
+                new Document("$set", update.append("updatedAt", now)), false);
+    }
+
+    /** The stored answer as the REST client gets it. */
+    public String answer(@ExchangeProperty("storedResponse") Document response, Message message) {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getInteger("status"));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return response.getString("body");
+    }
+
+    private static boolean refused(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ProviderRefusedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean notSent(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CallNotPermittedException || t instanceof HttpHostConnectException
+                    || t instanceof ConnectException || t instanceof ConnectTimeoutException
+                    || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Document unknownResponse(ObjectId callId, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", callId.toHexString());
+        body.put("status", CallLifecycle.UNKNOWN);
+        body.put("message", message);
+        return new Document("status", 202).append("body", json(body));
+    }
+
+    static String hash(OutboundCallRequest request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((request.agentId() + "\n" + request.leadId()
+                    + "\n" + request.callTo()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (Exception e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
