@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.springframework.jms.connection.CachingConnectionFactory;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.callbacks.CallbackTokens;
@@ -25,6 +27,8 @@ import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderStore;
+import voipgateway.queue.EmbeddedBroker;
+import voipgateway.queue.QueuedCalls;
 import voipgateway.sanspbx.ApiTokenStrategy;
 import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.SansPbxRequests;
@@ -58,6 +62,21 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(props.resolveProperty("mongodb.server-selection-timeout-ms").orElse("5000")));
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
+
+        String brokerUrl = props.resolveProperty("broker.url").orElse("");
+        if (brokerUrl.isBlank()) {
+            EmbeddedBroker broker = new EmbeddedBroker(dataDir,
+                    Integer.parseInt(props.resolveProperty("broker.embedded-port").orElse("61616")),
+                    props.resolveProperty("broker.calls-queue").orElse("voip.outbound-calls"));
+            broker.start();
+            context.addService(broker, true, true);
+            brokerUrl = broker.url();
+        }
+        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl,
+                props.resolveProperty("broker.username").orElse(null),
+                props.resolveProperty("broker.password").orElse(null));
+        registry.bind("jmsConnectionFactory", new CachingConnectionFactory(connections));
+        registry.bind("queuedCalls", new QueuedCalls());
 
         ZoneId zone = ZoneId.of(props.resolveProperty("sanspbx.timezone").orElse("Asia/Kolkata"));
         registry.bind("errorResponses", new ErrorResponses());

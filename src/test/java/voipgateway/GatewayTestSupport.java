@@ -53,6 +53,7 @@ public abstract class GatewayTestSupport {
     protected Main gateway;
     protected Path dataDir;
     protected int port;
+    protected int brokerPort;
 
     /** Extra settings for a test class, on top of application.properties. */
     protected Map<String, String> properties() {
@@ -61,10 +62,12 @@ public abstract class GatewayTestSupport {
 
     @BeforeAll
     void startGateway() throws Exception {
-        pbx = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        // a fixed port, so a test can stop the PBX and start it again where the service expects it
+        pbx = new WireMockServer(wireMockConfig().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
         pbx.start();
         dataDir = Files.createTempDirectory("voip-gateway-test");
         port = AvailablePortFinder.getNextAvailable();
+        brokerPort = AvailablePortFinder.getNextAvailable();
         start();
     }
 
@@ -74,6 +77,7 @@ public abstract class GatewayTestSupport {
         props.put("voip.data-dir", dataDir.toString());
         props.put("voip.encryption-key", KEY);
         props.put("camel.main.routes-reload-enabled", "false");
+        props.put("broker.embedded-port", Integer.toString(brokerPort));
         props.putAll(properties());
         gateway = Application.create();
         props.forEach(gateway::addOverrideProperty);

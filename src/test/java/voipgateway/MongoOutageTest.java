@@ -1,11 +1,14 @@
 package voipgateway;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.AvailablePortFinder;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -14,14 +17,18 @@ import org.junit.jupiter.api.Test;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.crypto.CredentialCipher;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * MongoDB given by URI (a separate server process stand-in on its own socket), stopped and started again under
  * the running service: a callback that cannot be stored is answered 503 so the provider retries, and the retry
- * is stored once MongoDB is back.
+ * is stored once MongoDB is back; a dial whose answer could not be stored is never dialled again.
  */
 class MongoOutageTest extends GatewayTestSupport {
 
@@ -36,7 +43,8 @@ class MongoOutageTest extends GatewayTestSupport {
             startMongo();
         }
         return Map.of("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort,
-                "mongodb.server-selection-timeout-ms", "1000");
+                "mongodb.server-selection-timeout-ms", "1000",
+                "voip.dial-claim-seconds", "3");
     }
 
     private void startMongo() {
@@ -47,6 +55,36 @@ class MongoOutageTest extends GatewayTestSupport {
     @AfterAll
     void stopMongo() {
         mongo.shutdownNow();
+    }
+
+    @Test
+    void aQueuedDialWhoseAnswerCouldNotBeStoredIsRedeliveredAndSettledUnknownNeverRedialled() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withFixedDelay(1500)
+                .withBody("{\"status\":\"success\",\"call_id\":\"4712\"}")));
+        providerWithAgent();
+        ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
+        ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
+
+        producer.sendBody("jms:queue:voip.outbound-calls", JSON.writeValueAsString(Map.of("requestId", "crash-1",
+                "agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001")));
+        // the PBX has the dial; MongoDB goes away before its answer can be stored
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).isEmpty());
+        mongo.shutdownNow();
+        Thread.sleep(2500);
+        startMongo();
+
+        String event = consumer.receiveBody("jms:queue:voip.call-events", 30_000, String.class);
+
+        assertNotNull(event, "the redelivered message ends with an outcome");
+        assertEquals("unknown", JSON.readTree(event).get("status").asText(), event);
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals("unknown", db().getCollection("calls").find(new Document("idempotencyKey", "crash-1")).first()
+                .getString("status"));
+        assertEquals(1, send("GET", "/calls?status=unknown", null).json().get("items").size());
+        producer.stop();
+        consumer.stop();
     }
 
     @Test

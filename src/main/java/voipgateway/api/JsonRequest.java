@@ -77,6 +77,12 @@ public final class JsonRequest {
         return value;
     }
 
+    /** An optional identifier (absent or null: null). */
+    public String optionalId(String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : id(field);
+    }
+
     /** A required whole number given as a JSON number or a string of digits. */
     public long wholeNumber(String field) {
         JsonNode node = root.get(field);

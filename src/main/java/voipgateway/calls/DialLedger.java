@@ -160,7 +160,6 @@ public class DialLedger {
     public void settleUnknown(@ExchangeProperty("callId") ObjectId callId,
             @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
         Document response = unknownResponse(callId, "the dial request got no answer; the call's outcome is unknown");
-        exchange.setProperty("storedResponse", response);
         MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId),
                 Filters.eq("status", CallLifecycle.DIALING), Filters.eq("claim", expectedClaim)), Updates.combine(
                         Updates.set("status", CallLifecycle.UNKNOWN),
@@ -173,7 +172,6 @@ public class DialLedger {
     /** The answer a successful dial gave, kept for requests that repeat the key. */
     public void storeResponse(@ExchangeProperty("callId") ObjectId callId, Object view, Exchange exchange) {
         Document response = new Document("status", 201).append("body", json(view));
-        exchange.setProperty("storedResponse", response);
         MongoRequests.update(exchange.getMessage(), Filters.eq("_id", callId),
                 Updates.combine(Updates.set("response", response), Updates.unset("claim")), false);
     }
@@ -196,7 +194,6 @@ public class DialLedger {
             Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
             update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
                     .append("failureReason", failure.getMessage()).append("response", response);
-            exchange.setProperty("storedResponse", response);
         } else if (notDialled) {
             update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
                     .append("lastError", failure.getMessage());
@@ -205,10 +202,25 @@ public class DialLedger {
                     + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
             update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
                     .append("response", response).append("claim", null);
-            exchange.setProperty("storedResponse", response);
         }
         MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId), Filters.eq("claim", claim)),
                 new Document("$set", update.append("updatedAt", now)), false);
+    }
+
+    /**
+     * The answer as MongoDB now holds it (property {@code storedResponse}): only an acknowledged write makes a
+     * request's outcome final, so nothing is reported that a restart could lose.
+     */
+    public void useStoredResponse(Document entry, Exchange exchange) {
+        if (entry != null && entry.get("response") != null) {
+            exchange.setProperty("storedResponse", entry.get("response"));
+        }
+    }
+
+    /** Settling an expired dial lost to another request: it is that request's to report. */
+    public void requireSettled(Document entry, Exchange exchange) {
+        requireWon(entry);
+        useStoredResponse(entry, exchange);
     }
 
     /** The stored answer as the REST client gets it. */

@@ -13,7 +13,11 @@ public record OutboundCallRequest(String agentId, String leadId, String toPhone,
     private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone");
 
     public static OutboundCallRequest parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
-        JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
+        return of(JsonRequest.parse(body, contentType, FIELDS));
+    }
+
+    /** The call fields of a request read elsewhere (a queue message carries more). */
+    public static OutboundCallRequest of(JsonRequest json) {
         String agentId = json.id("agentId");
         String leadId = json.id("leadId");
         String toPhone = json.text("toPhone").trim();

@@ -1,0 +1,76 @@
+package voipgateway.queue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.bson.Document;
+import voipgateway.api.ApiException;
+import voipgateway.api.ErrorResponses;
+import voipgateway.api.Ids;
+import voipgateway.api.JsonRequest;
+import voipgateway.calls.DialLedger;
+import voipgateway.calls.OutboundCallRequest;
+
+/**
+ * Call requests from the integration bus: JSON {requestId, agentId, leadId, toPhone, tenantId?, metadata?}, and
+ * the outcome published for each: {requestId, callId, status, providerCallId | error}.
+ */
+public class QueuedCalls {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("requestId", "agentId", "leadId", "toPhone", "tenantId", "metadata");
+
+    /** The request; its ledger key is the requestId, else the broker's message id. */
+    public OutboundCallRequest parse(@Body String body, Exchange exchange) {
+        JsonRequest json = JsonRequest.parse(body, "application/json", FIELDS);
+        String requestId = json.optionalId("requestId");
+        String tenant = json.optionalId("tenantId");
+        String messageId = exchange.getMessage().getHeader("JMSMessageID", String.class);
+        if (requestId == null && messageId == null) {
+            throw ApiException.badRequest("requestId", "requestId is required when the message has no id");
+        }
+        exchange.setProperty("requestId", requestId);
+        exchange.setProperty("dialKey", requestId != null ? requestId : "msg-" + messageId);
+        exchange.setProperty("tenantId", tenant != null ? tenant : DialLedger.DEFAULT_TENANT);
+        // a redelivery will come: a failure before the dial only releases the entry
+        exchange.setProperty("retryable", true);
+        return OutboundCallRequest.of(json);
+    }
+
+    /** The outcome event, from the answer the ledger stored for the call. */
+    public Map<String, Object> outcome(@ExchangeProperty("requestId") String requestId,
+            @ExchangeProperty("storedResponse") Document response, Message message) throws Exception {
+        JsonNode body = MAPPER.readTree(response.getString("body"));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("requestId", requestId);
+        event.put("callId", body.path("id").asText(null));
+        event.put("status", body.path("status").asText("failed"));
+        if (body.hasNonNull("providerCallId")) {
+            event.put("providerCallId", body.get("providerCallId").asText());
+        } else if (body.hasNonNull("message")) {
+            event.put("error", body.get("message").asText());
+        }
+        message.removeHeaders("*");
+        return event;
+    }
+
+    /** Why a message can never succeed, for the dead-letter queue. */
+    public Map<String, Object> deadLetter(@Body String original, Exchange exchange) {
+        ApiException failure = ErrorResponses.toApiException(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                Throwable.class));
+        Map<String, Object> letter = new LinkedHashMap<>(ErrorResponses.body(failure));
+        letter.put("requestId", Ids.isValid(exchange.getProperty("requestId", String.class))
+                ? exchange.getProperty("requestId", String.class) : null);
+        letter.put("message", original);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader("reason", failure.getMessage());
+        return letter;
+    }
+}
