@@ -8,12 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.springframework.jms.connection.CachingConnectionFactory;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.callbacks.CallbackTokens;
@@ -27,6 +25,7 @@ import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderStore;
+import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
 import voipgateway.sanspbx.ApiTokenStrategy;
@@ -72,10 +71,9 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.addService(broker, true, true);
             brokerUrl = broker.url();
         }
-        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl,
+        registry.bind("jmsConnectionFactory", BrokerConnections.forUrl(brokerUrl,
                 props.resolveProperty("broker.username").orElse(null),
-                props.resolveProperty("broker.password").orElse(null));
-        registry.bind("jmsConnectionFactory", new CachingConnectionFactory(connections));
+                props.resolveProperty("broker.password").orElse(null)));
         registry.bind("queuedCalls", new QueuedCalls());
 
         ZoneId zone = ZoneId.of(props.resolveProperty("sanspbx.timezone").orElse("Asia/Kolkata"));

@@ -1,0 +1,26 @@
+package voipgateway.queue;
+
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The JMS connection to the bus, chosen by the broker URL: {@code amqp://} or {@code amqps://} speaks AMQP 1.0
+ * (RabbitMQ 4, Artemis, Azure Service Bus, ...), anything else the Artemis core protocol ({@code tcp://}).
+ */
+public final class BrokerConnections {
+
+    private BrokerConnections() {
+    }
+
+    public static ConnectionFactory forUrl(String url, String username, String password) {
+        String user = username == null || username.isBlank() ? null : username;
+        String secret = password == null || password.isBlank() ? null : password;
+        ConnectionFactory connections = url.startsWith("amqp://") || url.startsWith("amqps://")
+                ? new JmsConnectionFactory(user, secret, url)
+                : new ActiveMQConnectionFactory(url, user, secret);
+        // one connection, sessions and producers reused: the bus is used for every request and outcome
+        return new CachingConnectionFactory(connections);
+    }
+}

@@ -1,0 +1,64 @@
+package voipgateway;
+
+import java.nio.file.Files;
+import java.util.Map;
+
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import voipgateway.queue.EmbeddedBroker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * BROKER_URL=amqp://... : the service talks AMQP 1.0 to an external broker (an Artemis of its own here, in the
+ * place of RabbitMQ) instead of starting the embedded one; the same routes and ledger apply.
+ */
+class AmqpBusTest extends GatewayTestSupport {
+
+    private EmbeddedBroker external;
+
+    @Override
+    protected Map<String, String> properties() {
+        if (external == null) {
+            try {
+                int amqpPort = AvailablePortFinder.getNextAvailable();
+                external = new EmbeddedBroker(Files.createTempDirectory("external-broker"), amqpPort,
+                        "voip.outbound-calls");
+                external.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Map.of("broker.url", external.url().replace("tcp://", "amqp://"));
+    }
+
+    @AfterAll
+    void stopExternal() {
+        external.stop();
+    }
+
+    @Test
+    void queuedCallsFlowOverAmqp() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"77\"}");
+        providerWithAgent();
+        ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
+        ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
+
+        producer.sendBody("jms:queue:voip.outbound-calls", JSON.writeValueAsString(Map.of("requestId", "amqp-1",
+                "agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001")));
+        String event = consumer.receiveBody("jms:queue:voip.call-events", 20_000, String.class);
+
+        assertNotNull(event);
+        assertEquals("initiated", JSON.readTree(event).get("status").asText(), event);
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        producer.stop();
+        consumer.stop();
+    }
+}
