@@ -10,7 +10,6 @@ import java.util.Map;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -20,10 +19,8 @@ import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.callbacks.CallbackTokens;
-import voipgateway.api.ErrorResponses;
 import voipgateway.api.Ids;
 import voipgateway.numbers.Dids;
-import voipgateway.providers.SansPbxAccount;
 import voipgateway.sanspbx.DialRequest;
 import voipgateway.storage.MongoRequests;
 
