@@ -14,6 +14,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
+import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.callbacks.SansPbxCallbacks;
 import voipgateway.callbacks.StatusEventStore;
@@ -49,8 +50,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         Path dataDir = Path.of(props.resolveProperty("voip.data-dir").orElse("data"));
         Clock clock = Clock.systemUTC();
 
-        requirePortFree(props.resolveProperty("camel.server.host").orElse("0.0.0.0"),
-                Integer.parseInt(props.resolveProperty("camel.server.port").orElse("8080")));
+        int port = Integer.parseInt(props.resolveProperty("camel.server.port").orElse("8080"));
+        requirePortFree(props.resolveProperty("camel.server.host").orElse("0.0.0.0"), port);
+        context.addStartupListener(new HttpFallbackAnswers(port));
 
         CredentialCipher cipher = new CredentialCipher(
                 EncryptionKeys.resolve(props.resolveProperty("voip.encryption-key").orElse(""), demo, dataDir));

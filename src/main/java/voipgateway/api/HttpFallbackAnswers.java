@@ -1,0 +1,69 @@
+package voipgateway.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON answers for what fails in the HTTP server before any route runs: a path nothing serves (404), a body
+ * over the size limit (413), and a request the server cannot even read, such as a query or form field that no
+ * HTTP header may hold (400). Without this, Vert.x answers those with HTML or a bare 500.
+ */
+public class HttpFallbackAnswers implements ExtendedStartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFallbackAnswers.class);
+
+    private final int port;
+
+    public HttpFallbackAnswers(int port) {
+        this.port = port;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the routes' own handlers are registered once the context has fully started
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            return;
+        }
+        router.route().last().handler(ctx -> answer(ctx, 404, "not_found", "no such endpoint: "
+                + ctx.request().method() + " " + ctx.normalizedPath()));
+        router.route().failureHandler(HttpFallbackAnswers::failed);
+    }
+
+    private static void failed(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            answer(ctx, 413, "payload_too_large", "the request body is larger than this service accepts");
+        } else if (status >= 400 && status < 500) {
+            answer(ctx, status, "bad_request", "the request could not be read");
+        } else if (ctx.failure() instanceof IllegalArgumentException) {
+            answer(ctx, 400, "bad_request", "the request holds characters that its query, form or headers cannot carry");
+        } else {
+            LOG.error("[error] the HTTP server failed a request", ctx.failure());
+            answer(ctx, 500, "internal_error", "unexpected error; it has been logged");
+        }
+    }
+
+    private static void answer(RoutingContext ctx, int status, String error, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("message", message);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
+    }
+}
