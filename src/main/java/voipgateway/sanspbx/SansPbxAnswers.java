@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ public class SansPbxAnswers {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
 
     private final ZoneId accountZone;
     private final Duration refreshMargin;
@@ -118,9 +120,13 @@ public class SansPbxAnswers {
         return "";
     }
 
-    /** Provider text is shown to clients and logs: cut it short and blank out anything secret it repeats. */
+    /**
+     * Provider text is shown to clients and logs: cut it short and blank out anything secret it repeats, the
+     * account's credentials and any token (JWT-shaped, like SansPBX's Apitoken).
+     */
     static String mask(String text, SansPbxAccount account) {
         String masked = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        masked = JWT.matcher(masked).replaceAll("***");
         for (String secret : new String[] {account.accessToken(), account.accessKey(), account.password(),
                 account.username()}) {
             if (secret != null && !secret.isEmpty()) {
