@@ -8,10 +8,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 
+import com.mongodb.client.MongoDatabase;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
@@ -35,12 +38,15 @@ import voipgateway.sanspbx.SansPbxRequests;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.storage.MongoStorage;
+import voipgateway.tenants.ApiKeys;
 
 /**
  * Binds the beans the YAML routes use, from application.properties (each value overridable by an environment
  * variable). Start-up fails here, with one clear message, when the service could not work.
  */
 public class GatewayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -63,6 +69,9 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(props.resolveProperty("mongodb.server-selection-timeout-ms").orElse("5000")));
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
+        registry.bind("apiKeys", new ApiKeys());
+        bootstrapApiKey(storage.client().getDatabase(props.resolveProperty("mongodb.database").orElse("voip")),
+                props.resolveProperty("voip.bootstrap-api-key").orElse(""), demo);
 
         String brokerUrl = props.resolveProperty("broker.url").orElse("");
         if (brokerUrl.isBlank()) {
@@ -108,6 +117,18 @@ public class GatewayConfiguration implements CamelConfiguration {
                             props.resolveProperty("simulator.sanspbx.password").orElseThrow()),
                     seconds(props, "simulator.sanspbx.token-lifetime-seconds", 120),
                     seconds(props, "simulator.sanspbx.callback-delay-seconds", 5), zone, clock));
+    }
+
+    /** VOIP_BOOTSTRAP_API_KEY gives tenant "default" a key at start-up; demo mode makes one up if none is set. */
+    private static void bootstrapApiKey(MongoDatabase db, String key, boolean demo) {
+        if (key.isBlank() && demo) {
+            key = ApiKeys.newKey();
+            LOG.warn("DEMO MODE: API key for tenant 'default': {}  (send it as Authorization: Bearer <key>;"
+                    + " set VOIP_BOOTSTRAP_API_KEY to choose it)", key);
+        }
+        if (!key.isBlank()) {
+            ApiKeys.bootstrap(db, key);
+        }
     }
 
     private static Duration seconds(PropertiesComponent props, String key, long defaultSeconds) {

@@ -25,7 +25,7 @@ class CallListTest extends GatewayTestSupport {
             db().getCollection("calls").insertOne(new Document("_id", new ObjectId())
                     .append("agentId", i % 2 == 0 ? "agent-a" : "agent-b")
                     .append("leadId", "lead-" + i)
-                    .append("tenantId", "default").append("idempotencyKey", "key-" + i)
+                    .append("userId", "default").append("idempotencyKey", "key-" + i)
                     .append("toPhone", "0900000000" + i)
                     .append("did", DID)
                     .append("provider", "SansPBX")

@@ -142,6 +142,7 @@ class DialLedgerTest extends GatewayTestSupport {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/calls/outbound"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                         Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone))))
                 .build();

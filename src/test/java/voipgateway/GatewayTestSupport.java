@@ -36,6 +36,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 public abstract class GatewayTestSupport {
 
     protected static final String KEY = "test-encryption-key-0123456789";
+    protected static final String API_KEY = "test-api-key-of-tenant-default";
     protected static final String ACCESS_TOKEN = "0123456789abcdef0123456789abcdef";
     protected static final String ACCESS_KEY = "demo-access-key";
     protected static final String USERNAME = "demo-user";
@@ -76,6 +77,7 @@ public abstract class GatewayTestSupport {
         props.put("port", Integer.toString(port));
         props.put("voip.data-dir", dataDir.toString());
         props.put("voip.encryption-key", KEY);
+        props.put("voip.bootstrap-api-key", API_KEY);
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
         props.putAll(properties());
@@ -167,6 +169,12 @@ public abstract class GatewayTestSupport {
 
     protected Response sendRaw(String method, String path, String contentType, String body)
             throws IOException, InterruptedException {
+        return sendAs(API_KEY, method, path, contentType, body);
+    }
+
+    /** A request with another API key (another tenant, or a wrong key). */
+    protected Response sendAs(String apiKey, String method, String path, String contentType, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -174,6 +182,7 @@ public abstract class GatewayTestSupport {
             request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         request.header("Accept", "application/json");
+        request.header("Authorization", "Bearer " + apiKey);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
     }

@@ -179,7 +179,7 @@ class ProviderApiTest extends GatewayTestSupport {
         Response assigned = send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT));
         assertEquals(200, assigned.status(), assigned.body());
         assertEquals(AGENT, assigned.json().at("/number/assignedAgentId").asText());
-        assertEquals(1, db().getCollection("agents").countDocuments(new Document("_id", AGENT)), "agent created");
+        assertEquals(1, db().getCollection("agents").countDocuments(new Document("_id", "default/" + AGENT)), "agent created");
         assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status(),
                 "assigning again to the same agent is fine");
 

@@ -61,7 +61,7 @@ class QueueCallsTest extends GatewayTestSupport {
         Document call = db().getCollection("calls").find().first();
         assertEquals(event.get("callId").asText(), call.getObjectId("_id").toHexString());
         assertEquals("req-1", call.getString("idempotencyKey"));
-        assertEquals("default", call.getString("tenantId"));
+        assertEquals("default", call.getString("userId"));
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 

@@ -15,7 +15,7 @@ import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
 import voipgateway.storage.MongoRequests;
 
-/** Agents in {@code agents}, keyed by the voice platform's own agent id; created the first time one is used. */
+/** Agents in {@code agents}, keyed by tenant and the voice platform's own agent id; created on first use. */
 public class AgentStore {
 
     private static final Set<String> ASSIGN_FIELDS = Set.of("agentId");
@@ -25,14 +25,22 @@ public class AgentStore {
         return JsonRequest.parse(body, contentType, ASSIGN_FIELDS).id("agentId");
     }
 
-    public void upsert(@ExchangeProperty("agentId") String agentId, Message message) {
+    public void upsert(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
         Date now = new Date();
-        MongoRequests.update(message, Filters.eq("_id", agentId),
-                Updates.combine(Updates.set("updatedAt", now), Updates.setOnInsert("createdAt", now)), true);
+        MongoRequests.update(message, Filters.eq("_id", key(tenant, agentId)), Updates.combine(
+                Updates.set("userId", tenant), Updates.set("agentId", agentId), Updates.set("updatedAt", now),
+                Updates.setOnInsert("createdAt", now)), true);
     }
 
-    public void queryById(@ExchangeProperty("agentId") String agentId, Message message) {
-        MongoRequests.query(message, Filters.eq("_id", agentId));
+    public void queryById(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
+        MongoRequests.query(message, Filters.eq("_id", key(tenant, agentId)));
+    }
+
+    /** Agent ids are the platform's own, unique within a tenant. */
+    private static String key(String tenant, String agentId) {
+        return tenant + "/" + agentId;
     }
 
     /** The agent has no DID: 404, saying whether the agent is unknown or just without a number. */

@@ -78,8 +78,9 @@ public class CallStore {
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */
     public void queryList(@Header("agentId") String agentId, @Header("status") String status,
             @Header("from") String from, @Header("to") String to, @Header("page") String page,
-            @Header("limit") String limit, Message message) {
+            @Header("limit") String limit, @ExchangeProperty("tenantId") String tenant, Message message) {
         List<Bson> filters = new ArrayList<>();
+        filters.add(Filters.eq("userId", tenant));
         if (agentId != null) {
             if (!Ids.isValid(agentId)) {
                 throw ApiException.badRequest("agentId", "agentId must be 1-64 letters, digits, '-' or '_'");
@@ -100,7 +101,7 @@ public class CallStore {
         }
         int pageNumber = whole(page, "page", 1, 1, 1_000_000);
         int pageSize = whole(limit, "limit", 50, 1, MAX_PAGE_SIZE);
-        MongoRequests.query(message, filters.isEmpty() ? Filters.empty() : Filters.and(filters));
+        MongoRequests.query(message, Filters.and(filters));
         message.setHeader(MongoDbConstants.SORT_BY, new Document("createdAt", -1).append("_id", -1));
         message.setHeader(MongoDbConstants.NUM_TO_SKIP, (pageNumber - 1) * pageSize);
         // one more than asked for tells whether another page follows
@@ -137,8 +138,9 @@ public class CallStore {
         return Integer.parseInt(value);
     }
 
-    public void queryById(@Header("id") String id, Message message) {
-        MongoRequests.query(message, Filters.eq("_id", Ids.objectId(id, "id", "call")));
+    public void queryById(@Header("id") String id, @ExchangeProperty("tenantId") String tenant, Message message) {
+        MongoRequests.query(message, Filters.and(Filters.eq("_id", Ids.objectId(id, "id", "call")),
+                Filters.eq("userId", tenant)));
     }
 
     public Map<String, Object> found(@Header("id") String id, Document call) {

@@ -90,7 +90,7 @@ public class DialLedger {
                 .append("createdAt", now)
                 .append("updatedAt", now);
         MongoRequests.update(exchange.getMessage(),
-                Filters.and(Filters.eq("tenantId", tenant), Filters.eq("idempotencyKey", key)),
+                Filters.and(Filters.eq("userId", tenant), Filters.eq("idempotencyKey", key)),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
                         .toList()), true);
     }

@@ -45,10 +45,12 @@ public class NumberStore {
     }
 
     public void importDid(@ExchangeProperty("registration") ProviderRegistration registration,
-            @ExchangeProperty("provider") Document provider, Message message) {
+            @ExchangeProperty("provider") Document provider, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
         Date now = new Date();
         String did = registration.did();
         MongoRequests.update(message, Filters.eq("phoneNumber", did), Updates.combine(
+                Updates.set("userId", tenant),
                 Updates.set("providerId", provider.getObjectId("_id")),
                 Updates.set("provider", registration.provider()),
                 Updates.set("friendlyName", registration.provider() + " DID " + did),
@@ -61,30 +63,34 @@ public class NumberStore {
 
     /** Gives the number to the agent, unless another agent holds it. */
     public void claim(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
-            Message message) {
+            @ExchangeProperty("tenantId") String tenant, Message message) {
         ObjectId id = Ids.objectId(numberId, "numberId", "number");
         MongoRequests.update(message,
-                Filters.and(Filters.eq("_id", id), Filters.eq("status", "active"),
+                Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant), Filters.eq("status", "active"),
                         Filters.or(Filters.eq("assignedAgentId", null), Filters.eq("assignedAgentId", agentId))),
                 Updates.combine(Updates.set("assignedAgentId", agentId), Updates.set("assignedAt", new Date())), false);
     }
 
     /** An agent calls from one DID: the numbers it held before are released. */
     public void releaseOthers(@ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("number") Document number, Message message) {
-        MongoRequests.updateMany(message, Filters.and(Filters.eq("assignedAgentId", agentId),
+            @ExchangeProperty("number") Document number, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
+        MongoRequests.updateMany(message, Filters.and(Filters.eq("userId", tenant), Filters.eq("assignedAgentId", agentId),
                 Filters.ne("_id", number.getObjectId("_id"))),
                 Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt")));
     }
 
-    public void release(@Header("numberId") String numberId, Message message) {
+    public void release(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
         ObjectId id = Ids.objectId(numberId, "numberId", "number");
-        MongoRequests.update(message, Filters.eq("_id", id),
+        MongoRequests.update(message, Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant)),
                 Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt")), false);
     }
 
-    public void queryById(@Header("numberId") String numberId, Message message) {
-        MongoRequests.query(message, Filters.eq("_id", Ids.objectId(numberId, "numberId", "number")));
+    public void queryById(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
+        MongoRequests.query(message, Filters.and(Filters.eq("_id", Ids.objectId(numberId, "numberId", "number")),
+                Filters.eq("userId", tenant)));
     }
 
     /** Why a claim matched nothing: the number does not exist (404), or another agent holds it (409). */
@@ -99,9 +105,15 @@ public class NumberStore {
                 + " release it first (DELETE /voip/assign-number/" + numberId + ")");
     }
 
-    public void queryAssignedTo(@ExchangeProperty("agentId") String agentId,
+    public void queryAssignedTo(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
             Message message) {
-        MongoRequests.query(message, Filters.and(Filters.eq("assignedAgentId", agentId), Filters.eq("status", "active")));
+        MongoRequests.query(message, Filters.and(Filters.eq("userId", tenant), Filters.eq("assignedAgentId", agentId),
+                Filters.eq("status", "active")));
+    }
+
+    /** The tenant's own numbers. */
+    public void queryMine(@ExchangeProperty("tenantId") String tenant, Message message) {
+        MongoRequests.query(message, Filters.eq("userId", tenant));
     }
 
     public Map<String, Object> assigned(@ExchangeProperty("number") Document number,

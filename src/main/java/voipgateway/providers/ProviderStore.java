@@ -31,12 +31,19 @@ public class ProviderStore {
         this.cipher = cipher;
     }
 
-    public void queryExisting(@ExchangeProperty("registration") ProviderRegistration registration, Message message) {
-        MongoRequests.query(message, Filters.eq("accountKey", accountKey(registration)));
+    public void queryExisting(@ExchangeProperty("registration") ProviderRegistration registration,
+            @ExchangeProperty("tenantId") String tenant, Message message) {
+        MongoRequests.query(message, Filters.eq("accountKey", accountKey(registration, tenant)));
+    }
+
+    /** The tenant's own providers. */
+    public void queryMine(@ExchangeProperty("tenantId") String tenant, Message message) {
+        MongoRequests.query(message, Filters.eq("userId", tenant));
     }
 
     /** Stores the account: a new document, or the same account's document updated (never a duplicate). */
-    public void upsert(@ExchangeProperty("registration") ProviderRegistration registration, Message message) {
+    public void upsert(@ExchangeProperty("registration") ProviderRegistration registration,
+            @ExchangeProperty("tenantId") String tenant, Message message) {
         SansPbxAccount account = registration.account();
         Date now = new Date();
         Document credentials = new Document()
@@ -47,7 +54,8 @@ public class ProviderStore {
                 .append("appId", Long.toString(account.appId()))
                 .append("username", cipher.encrypt(account.username()))
                 .append("password", cipher.encrypt(account.password()));
-        MongoRequests.update(message, Filters.eq("accountKey", accountKey(registration)), Updates.combine(
+        MongoRequests.update(message, Filters.eq("accountKey", accountKey(registration, tenant)), Updates.combine(
+                Updates.set("userId", tenant),
                 Updates.set("provider", registration.provider()),
                 Updates.set("credentials", credentials),
                 Updates.set("isVerified", true),
@@ -60,9 +68,10 @@ public class ProviderStore {
         MongoRequests.query(message, Filters.eq("_id", call.getObjectId("providerId")));
     }
 
-    public void queryActive(@ExchangeProperty("number") Document number, Message message) {
-        MongoRequests.query(message,
-                Filters.and(Filters.eq("_id", number.getObjectId("providerId")), Filters.eq("isActive", true)));
+    public void queryActive(@ExchangeProperty("number") Document number, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
+        MongoRequests.query(message, Filters.and(Filters.eq("_id", number.getObjectId("providerId")),
+                Filters.eq("userId", tenant), Filters.eq("isActive", true)));
     }
 
     /**
@@ -125,9 +134,9 @@ public class ProviderStore {
         return view;
     }
 
-    private String accountKey(ProviderRegistration registration) {
+    private String accountKey(ProviderRegistration registration, String tenant) {
         SansPbxAccount account = registration.account();
-        return cipher.fingerprint(registration.provider(), account.tokenEndpoint(), account.username(),
+        return cipher.fingerprint(tenant, registration.provider(), account.tokenEndpoint(), account.username(),
                 account.accessKey());
     }
 }

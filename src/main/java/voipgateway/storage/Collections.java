@@ -24,7 +24,7 @@ public final class Collections {
         db.getCollection(NUMBERS).createIndex(Indexes.ascending("assignedAgentId"));
         db.getCollection(CALLS).createIndex(Indexes.descending("agentId", "createdAt"));
         // the dial ledger: one call per idempotency key and tenant
-        db.getCollection(CALLS).createIndex(Indexes.ascending("tenantId", "idempotencyKey"),
+        db.getCollection(CALLS).createIndex(Indexes.ascending("userId", "idempotencyKey"),
                 new IndexOptions().unique(true));
         db.getCollection(CALLS).createIndex(Indexes.ascending("providerCallId"));
         // lets a status change be a compare-and-set on (call, status rank) that an index answers

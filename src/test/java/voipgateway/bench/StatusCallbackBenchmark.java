@@ -63,7 +63,7 @@ class StatusCallbackBenchmark extends GatewayTestSupport {
             ObjectId id = new ObjectId();
             ids.add(id.toHexString());
             documents.add(new Document("_id", id).append("agentId", "agent-" + (i % 50)).append("leadId", "lead")
-                    .append("tenantId", "default").append("idempotencyKey", "key-" + i)
+                    .append("userId", "default").append("idempotencyKey", "key-" + i)
                     .append("toPhone", "09000000001").append("did", DID).append("provider", "SansPBX")
                     .append("providerId", provider).append("providerCallId", Integer.toString(i))
                     .append("status", "initiated").append("statusRank", 1).append("createdAt", new Date())

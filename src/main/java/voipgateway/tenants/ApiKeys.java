@@ -1,0 +1,76 @@
+package voipgateway.tenants;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Date;
+import java.util.HexFormat;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.bson.Document;
+import voipgateway.api.ApiException;
+import voipgateway.storage.MongoRequests;
+
+/**
+ * API keys: {@code Authorization: Bearer <key>} names the tenant a request acts for. Keys are stored only as
+ * SHA-256 hashes in {@code apikeys} ({@code _id} = hash, {@code tenantId}, {@code revoked}).
+ */
+public class ApiKeys {
+
+    public static final String COLLECTION = "apikeys";
+
+    /** The key's hash, as the query for its stored entry. */
+    public void queryKey(@Header("Authorization") String authorization, Message message) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                || authorization.length() < 8 || authorization.length() > 200) {
+            throw unauthorized();
+        }
+        MongoRequests.query(message, Filters.and(Filters.eq("_id", hash(authorization.substring(7).trim())),
+                Filters.eq("revoked", false)));
+    }
+
+    /** The tenant of a known, unrevoked key becomes property {@code tenantId}; anything else is 401. */
+    public void requireTenant(Document key, Exchange exchange) {
+        if (key == null) {
+            throw unauthorized();
+        }
+        exchange.setProperty("tenantId", key.getString("tenantId"));
+    }
+
+    /** At start-up: the bootstrap key (VOIP_BOOTSTRAP_API_KEY) belongs to tenant {@code default}. */
+    public static void bootstrap(MongoDatabase db, String key) {
+        Date now = new Date();
+        db.getCollection("tenants").updateOne(Filters.eq("_id", "default"),
+                Updates.setOnInsert("createdAt", now), new UpdateOptions().upsert(true));
+        db.getCollection(COLLECTION).replaceOne(Filters.eq("_id", hash(key)),
+                new Document("_id", hash(key)).append("tenantId", "default").append("revoked", false)
+                        .append("createdAt", now), new ReplaceOptions().upsert(true));
+    }
+
+    public static String newKey() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return "vgw_" + HexFormat.of().formatHex(random);
+    }
+
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static ApiException unauthorized() {
+        return new ApiException(401, "unauthorized", "Authorization",
+                "send a valid API key as Authorization: Bearer <key>");
+    }
+}

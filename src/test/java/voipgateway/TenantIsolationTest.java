@@ -1,0 +1,78 @@
+package voipgateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** API keys name the tenant; one tenant never sees or changes another's providers, numbers, agents or calls. */
+class TenantIsolationTest extends GatewayTestSupport {
+
+    private static final String OTHER_KEY = "test-api-key-of-tenant-b";
+
+    @BeforeEach
+    void secondTenant() throws Exception {
+        db().getCollection("apikeys").replaceOne(new Document("_id", sha256(OTHER_KEY)),
+                new Document("_id", sha256(OTHER_KEY)).append("tenantId", "tenant-b").append("revoked", false),
+                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    }
+
+    @Test
+    void everyEndpointNeedsAValidKey() throws Exception {
+        String[][] endpoints = {{"POST", "/voip/add-provider"}, {"PUT", "/voip/assign-number/6b0000000000000000000000"},
+                {"DELETE", "/voip/assign-number/6b0000000000000000000000"}, {"GET", "/voip/providers"},
+                {"GET", "/voip/numbers"}, {"POST", "/calls/outbound"}, {"GET", "/calls"},
+                {"GET", "/calls/6b0000000000000000000000"}};
+        for (String[] endpoint : endpoints) {
+            for (String key : new String[] {"", "not-a-key", API_KEY + "x"}) {
+                Response response = sendAs(key, endpoint[0], endpoint[1], "application/json", "{}");
+                assertEquals(401, response.status(), String.join(" ", endpoint) + " with '" + key + "'");
+                assertEquals("unauthorized", response.json().get("error").asText());
+            }
+        }
+        db().getCollection("apikeys").updateOne(new Document("_id", sha256(OTHER_KEY)),
+                new Document("$set", new Document("revoked", true)));
+        assertEquals(401, sendAs(OTHER_KEY, "GET", "/voip/providers", null, null).status(), "a revoked key");
+    }
+
+    @Test
+    void anotherTenantSeesNothingAndChangesNothing() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        String numberId = providerWithAgent();
+        String callId = call("09000000001").json().get("id").asText();
+        pbx.resetRequests();
+
+        assertEquals(0, other("GET", "/voip/providers", null).json().size());
+        assertEquals(0, other("GET", "/voip/numbers", null).json().size());
+        assertEquals(0, other("GET", "/calls", null).json().get("items").size());
+        assertEquals(404, other("GET", "/calls/" + callId, null).status());
+        assertEquals(404, other("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", "agent-b")).status());
+        assertEquals(404, other("DELETE", "/voip/assign-number/" + numberId, null).status());
+        Response dial = other("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD,
+                "toPhone", "09000000001"));
+        assertEquals(404, dial.status(), dial.body());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+
+        // tenant "default" still has everything, unchanged
+        assertEquals(AGENT, send("GET", "/voip/numbers", null).json().at("/0/assignedAgentId").asText());
+        assertEquals(1, send("GET", "/calls", null).json().get("items").size());
+        assertEquals(200, send("GET", "/calls/" + callId, null).status());
+    }
+
+    private Response other(String method, String path, Object body) throws Exception {
+        return sendAs(OTHER_KEY, method, path, "application/json", body == null ? null : JSON.writeValueAsString(body));
+    }
+
+    private static String sha256(String key) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+}
