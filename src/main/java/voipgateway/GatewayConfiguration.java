@@ -39,6 +39,7 @@ import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
+import voipgateway.tenants.TenantAdmin;
 
 /**
  * Binds the beans the YAML routes use, from application.properties (each value overridable by an environment
@@ -70,6 +71,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
         registry.bind("apiKeys", new ApiKeys());
+        registry.bind("tenantAdmin", new TenantAdmin(props.resolveProperty("voip.admin-key").orElse("")));
         bootstrapApiKey(storage.client().getDatabase(props.resolveProperty("mongodb.database").orElse("voip")),
                 props.resolveProperty("voip.bootstrap-api-key").orElse(""), demo);
 

@@ -17,6 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TenantIsolationTest extends GatewayTestSupport {
 
     private static final String OTHER_KEY = "test-api-key-of-tenant-b";
+    private static final String ADMIN_KEY = "test-admin-key";
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.admin-key", ADMIN_KEY);
+    }
 
     @BeforeEach
     void secondTenant() throws Exception {
@@ -66,6 +72,33 @@ class TenantIsolationTest extends GatewayTestSupport {
         assertEquals(AGENT, send("GET", "/voip/numbers", null).json().at("/0/assignedAgentId").asText());
         assertEquals(1, send("GET", "/calls", null).json().get("items").size());
         assertEquals(200, send("GET", "/calls/" + callId, null).status());
+    }
+
+    @Test
+    void theAdminApiCreatesTenantsIssuesAndRevokesKeys() throws Exception {
+        assertEquals(401, sendAs(API_KEY, "POST", "/admin/tenants", "application/json", "{\"tenantId\":\"c\"}").status());
+        assertEquals(401, sendAs("", "POST", "/admin/tenants", "application/json", "{\"tenantId\":\"c\"}").status());
+
+        Response created = sendAs(ADMIN_KEY, "POST", "/admin/tenants", "application/json",
+                "{\"tenantId\":\"tenant-c\",\"name\":\"Tenant C\"}");
+        assertEquals(201, created.status(), created.body());
+        String firstKey = created.json().get("apiKey").asText();
+        assertEquals(200, sendAs(firstKey, "GET", "/voip/providers", null, null).status());
+        assertEquals(0, sendAs(firstKey, "GET", "/voip/providers", null, null).json().size());
+        assertEquals(409, sendAs(ADMIN_KEY, "POST", "/admin/tenants", "application/json",
+                "{\"tenantId\":\"tenant-c\"}").status());
+        assertEquals(0, db().getCollection("apikeys").countDocuments(new Document("_id", firstKey)),
+                "keys are stored only as hashes");
+
+        Response second = sendAs(ADMIN_KEY, "POST", "/admin/tenants/tenant-c/keys", null, null);
+        assertEquals(201, second.status(), second.body());
+        Response revoked = sendAs(ADMIN_KEY, "DELETE", "/admin/tenants/tenant-c/keys/"
+                + created.json().get("keyId").asText(), null, null);
+        assertEquals(200, revoked.status(), revoked.body());
+        assertEquals(401, sendAs(firstKey, "GET", "/voip/providers", null, null).status());
+        assertEquals(200, sendAs(second.json().get("apiKey").asText(), "GET", "/voip/providers", null, null).status());
+        assertEquals(404, sendAs(ADMIN_KEY, "POST", "/admin/tenants/nobody/keys", null, null).status());
+        assertEquals(404, sendAs(ADMIN_KEY, "DELETE", "/admin/tenants/tenant-c/keys/nope", null, null).status());
     }
 
     private Response other(String method, String path, Object body) throws Exception {

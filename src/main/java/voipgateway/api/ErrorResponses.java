@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -70,6 +71,9 @@ public class ErrorResponses {
             }
             if (t instanceof JsonProcessingException) {
                 return ApiException.badRequest("body", "body is not valid JSON");
+            }
+            if (t instanceof MongoWriteException write && write.getError().getCode() == 11000) {
+                return ApiException.conflict(null, "it exists already");
             }
             if (t instanceof MongoException) {
                 return new ApiException(503, "storage_unavailable", null, "storage is unavailable; try again later");

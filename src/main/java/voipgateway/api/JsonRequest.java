@@ -77,6 +77,12 @@ public final class JsonRequest {
         return value;
     }
 
+    /** An optional string (absent or null: null). */
+    public String optionalText(String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : text(field);
+    }
+
     /** An optional identifier (absent or null: null). */
     public String optionalId(String field) {
         JsonNode node = root.get(field);

@@ -50,7 +50,8 @@ public class ApiKeys {
         db.getCollection("tenants").updateOne(Filters.eq("_id", "default"),
                 Updates.setOnInsert("createdAt", now), new UpdateOptions().upsert(true));
         db.getCollection(COLLECTION).replaceOne(Filters.eq("_id", hash(key)),
-                new Document("_id", hash(key)).append("tenantId", "default").append("revoked", false)
+                new Document("_id", hash(key)).append("keyId", hash(key).substring(0, 16))
+                        .append("tenantId", "default").append("revoked", false)
                         .append("createdAt", now), new ReplaceOptions().upsert(true));
     }
 
@@ -60,7 +61,7 @@ public class ApiKeys {
         return "vgw_" + HexFormat.of().formatHex(random);
     }
 
-    static String hash(String key) {
+    public static String hash(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(StandardCharsets.UTF_8)));
