@@ -90,7 +90,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("queuedCalls", new QueuedCalls());
 
         ZoneId zone = ZoneId.of(props.resolveProperty("sanspbx.timezone").orElse("Asia/Kolkata"));
-        registry.bind("errorResponses", new ErrorResponses());
+        registry.bind("errorResponses", new ErrorResponses(Math.max(1,
+                Long.parseLong(props.resolveProperty("voip.rate-limit-period-ms").orElse("60000")) / 1000)));
         registry.bind("providerStore", new ProviderStore(cipher));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());

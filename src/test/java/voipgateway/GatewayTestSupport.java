@@ -78,6 +78,8 @@ public abstract class GatewayTestSupport {
         props.put("voip.data-dir", dataDir.toString());
         props.put("voip.encryption-key", KEY);
         props.put("voip.bootstrap-api-key", API_KEY);
+        // load and fuzz tests send far more than a client would; RateLimitTest sets its own limit
+        props.put("voip.rate-limit-requests", "1000000");
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
         props.putAll(properties());

@@ -12,6 +12,7 @@ import com.mongodb.MongoWriteException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
 public class ErrorResponses {
 
     public static final String REASON_PROPERTY = "failureReason";
+
+    private final long retryAfterSeconds;
+
+    public ErrorResponses(long retryAfterSeconds) {
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
     private static final String FAILURE_PROPERTY = "failure";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
@@ -42,6 +49,9 @@ public class ErrorResponses {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, failure.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (failure.status() == 429) {
+            exchange.getMessage().setHeader("Retry-After", retryAfterSeconds);
+        }
         return body(failure);
     }
 
@@ -59,6 +69,9 @@ public class ErrorResponses {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
+            }
+            if (t instanceof ThrottlerRejectedExecutionException) {
+                return new ApiException(429, "rate_limited", null, "too many requests for this API key; slow down");
             }
             if (t instanceof CallNotPermittedException) {
                 return unavailable("provider circuit is open after repeated failures; try again later");
