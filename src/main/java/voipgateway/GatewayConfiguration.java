@@ -28,6 +28,7 @@ import voipgateway.calls.DialLedger;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.numbers.NumberStore;
+import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
@@ -104,7 +105,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
         registry.bind("twilioSignatures", new TwilioSignatures(cipher,
                 props.resolveProperty("public.base.url").orElseThrow()));
-        registry.bind("sansPbxRequests", new SansPbxRequests());
+        // demo mode calls its own simulator over plain http on this host
+        ProviderHosts providerHosts = new ProviderHosts(
+                demo || Boolean.parseBoolean(props.resolveProperty("voip.allow-http-providers").orElse("false")),
+                props.resolveProperty("voip.allowed-provider-hosts").orElse("") + (demo ? ",localhost,127.0.0.1" : ""));
+        registry.bind("providerHosts", providerHosts);
+        registry.bind("sansPbxRequests", new SansPbxRequests(providerHosts));
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone,
                 seconds(props, "sanspbx.token-refresh-margin-seconds", 60),
                 seconds(props, "sanspbx.token-unknown-expiry-ttl-seconds", 300), clock));

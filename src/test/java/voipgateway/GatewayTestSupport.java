@@ -80,6 +80,9 @@ public abstract class GatewayTestSupport {
         props.put("voip.bootstrap-api-key", API_KEY);
         // load and fuzz tests send far more than a client would; RateLimitTest sets its own limit
         props.put("voip.rate-limit-requests", "1000000");
+        // the stand-in PBX is plain http on loopback: allowed here as an operator would allow an internal PBX
+        props.put("voip.allow-http-providers", "true");
+        props.put("voip.allowed-provider-hosts", "127.0.0.1");
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
         props.putAll(properties());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.SansPbxAccount;
 
 /** Builds the two SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
@@ -17,12 +18,19 @@ public class SansPbxRequests {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final ProviderHosts hosts;
+
+    public SansPbxRequests(ProviderHosts hosts) {
+        this.hosts = hosts;
+    }
+
     /** POST tokenEndpoint, Accesstoken + Basic auth headers, body {"access_key": ...}. */
     public void gentoken(SansPbxAccount account, Message message) {
         message.removeHeaders("*");
         message.setHeader("Accesstoken", account.accessToken());
         message.setHeader("Authorization", basicAuth(account.username(), account.password()));
-        post(message, account.tokenEndpoint(), json(Map.of("access_key", account.accessKey())));
+        post(message, hosts.check(account.tokenEndpoint(), "tokenEndpoint"),
+                json(Map.of("access_key", account.accessKey())));
     }
 
     /** POST dialEndpoint, Apitoken header, body {appid (a number), call_to, caller_id, custom_field}. */
@@ -39,7 +47,7 @@ public class SansPbxRequests {
         body.put("custom_field", customField);
         message.removeHeaders("*");
         message.setHeader("Apitoken", apiToken);
-        post(message, account.dialEndpoint(), json(body));
+        post(message, hosts.check(account.dialEndpoint(), "dialEndpoint"), json(body));
     }
 
     public static String basicAuth(String username, String password) {
