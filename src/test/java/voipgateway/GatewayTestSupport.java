@@ -16,6 +16,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import org.apache.camel.main.Main;
+import voipgateway.callbacks.CallbackTokens;
+import voipgateway.crypto.CredentialCipher;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +114,11 @@ public abstract class GatewayTestSupport {
     protected MongoDatabase db() {
         return gateway.getCamelContext().getRegistry().lookupByNameAndType("mongo", MongoClient.class)
                 .getDatabase("voip");
+    }
+
+    /** The per-call token a callback URL carries, as the service computes it from the encryption key. */
+    protected static String callbackToken(String callId) {
+        return new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId);
     }
 
     // --- SansPBX stand-in ---

@@ -14,8 +14,6 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import voipgateway.callbacks.CallbackTokens;
-import voipgateway.crypto.CredentialCipher;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -94,7 +92,7 @@ class MongoOutageTest extends GatewayTestSupport {
         providerWithAgent();
         String callId = call("09000000001").json().get("id").asText();
         String url = "/callbacks/sanspbx/status?call=" + callId + "&token="
-                + new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId);
+                + callbackToken(callId);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("Linkedid", "4711");
         report.put("disposition", "ANSWER");

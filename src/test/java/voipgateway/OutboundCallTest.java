@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.bson.Document;
-import voipgateway.callbacks.CallbackTokens;
-import voipgateway.crypto.CredentialCipher;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,7 +90,7 @@ class OutboundCallTest extends GatewayTestSupport {
 
     /** Callback URLs carry the call id and its HMAC token. */
     private String callbackUrl(String kind, String callId) {
-        String token = new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId);
+        String token = callbackToken(callId);
         assertEquals(32, token.length());
         return "http://localhost:" + port + "/callbacks/sanspbx/" + kind + "?call=" + callId + "&token=" + token;
     }

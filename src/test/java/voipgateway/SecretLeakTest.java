@@ -14,8 +14,6 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import voipgateway.callbacks.CallbackTokens;
-import voipgateway.crypto.CredentialCipher;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -80,7 +78,7 @@ class SecretLeakTest extends GatewayTestSupport {
         keep(send("GET", "/voip/providers", null));
         keep(send("GET", "/voip/numbers", null));
         keep(sendRaw("POST", "/callbacks/sanspbx/status?call=" + callId + "&token="
-                + new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId), "application/json",
+                + callbackToken(callId), "application/json",
                 "{\"Linkedid\":\"5\",\"disposition\":\"ANSWER\",\"custom_field\":{\"record_id\":\"" + callId
                         + "\"},\"auth_token\":\"" + API_TOKEN + "\"}"));
         Map<String, Object> typo = providerBody();

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import voipgateway.callbacks.CallbackTokens;
 import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.crypto.CredentialCipher;
@@ -32,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatusCallbackTest extends GatewayTestSupport {
 
     private static final CredentialCipher CIPHER = new CredentialCipher(KEY);
-    private static final CallbackTokens TOKENS = new CallbackTokens(CIPHER);
 
     private String callId;
     private String providerCallId;
@@ -184,7 +182,7 @@ class StatusCallbackTest extends GatewayTestSupport {
         assertEquals(403, sendRaw("POST", "/callbacks/sanspbx/status", "application/json", body).status());
         String other = new ObjectId().toHexString();
         Response otherCallsToken = sendRaw("POST", "/callbacks/sanspbx/status?call=" + other + "&token="
-                + TOKENS.tokenFor(other), "application/json", body);
+                + callbackToken(other), "application/json", body);
         assertEquals(403, otherCallsToken.status(), otherCallsToken.body());
         assertEquals("token", otherCallsToken.json().get("field").asText());
 
@@ -194,7 +192,7 @@ class StatusCallbackTest extends GatewayTestSupport {
 
     @Test
     void malformedCallbacksAre400() throws Exception {
-        String url = "/callbacks/sanspbx/status?call=" + callId + "&token=" + TOKENS.tokenFor(callId);
+        String url = "/callbacks/sanspbx/status?call=" + callId + "&token=" + callbackToken(callId);
         assertEquals("body", sendRaw("POST", url, "application/json", "{not json").json().get("field").asText());
         Map<String, Object> noDisposition = report("ANSWER", callId);
         noDisposition.remove("disposition");
@@ -203,7 +201,7 @@ class StatusCallbackTest extends GatewayTestSupport {
         Map<String, Object> badDuration = report("ANSWER", callId);
         badDuration.put("duration", "long");
         assertEquals(400, sansPbx(callId, badDuration).status());
-        Response noSid = sendRaw("POST", "/callbacks/twilio/status?call=" + callId + "&token=" + TOKENS.tokenFor(callId),
+        Response noSid = sendRaw("POST", "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken(callId),
                 "application/x-www-form-urlencoded", "CallStatus=completed");
         assertEquals(400, noSid.status(), noSid.body());
         assertEquals("CallSid", noSid.json().get("field").asText());
@@ -215,7 +213,7 @@ class StatusCallbackTest extends GatewayTestSupport {
     void twilioCallbacksAreCheckedAgainstTheAccountsSignature() throws Exception {
         db().getCollection("voipproviders").updateOne(new Document(),
                 new Document("$set", new Document("credentials.authToken", CIPHER.encrypt("twilio-auth-token"))));
-        String query = "call=" + callId + "&token=" + TOKENS.tokenFor(callId);
+        String query = "call=" + callId + "&token=" + callbackToken(callId);
         Map<String, Object> form = twilioForm("completed", 1);
         String signature = TwilioSignatures.sign("twilio-auth-token",
                 "http://localhost:" + port + "/callbacks/twilio/status?" + query, form);
@@ -258,7 +256,7 @@ class StatusCallbackTest extends GatewayTestSupport {
     }
 
     private Response sansPbx(String urlCallId, Map<String, Object> report) throws Exception {
-        return sendRaw("POST", "/callbacks/sanspbx/status?call=" + urlCallId + "&token=" + TOKENS.tokenFor(urlCallId),
+        return sendRaw("POST", "/callbacks/sanspbx/status?call=" + urlCallId + "&token=" + callbackToken(urlCallId),
                 "application/json", JSON.writeValueAsString(report));
     }
 
@@ -273,7 +271,7 @@ class StatusCallbackTest extends GatewayTestSupport {
     }
 
     private Response twilio(String urlCallId, String status, int sequence) throws Exception {
-        return postForm("/callbacks/twilio/status?call=" + urlCallId + "&token=" + TOKENS.tokenFor(urlCallId),
+        return postForm("/callbacks/twilio/status?call=" + urlCallId + "&token=" + callbackToken(urlCallId),
                 twilioForm(status, sequence), null);
     }
 
