@@ -7,6 +7,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import voipgateway.crypto.KeyRotation;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key
@@ -20,6 +21,9 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("rotate-key")) {
+            System.exit(KeyRotation.command());
+        }
         boolean demo = Arrays.asList(args).contains("--demo");
         Main main = create();
         if (demo) {

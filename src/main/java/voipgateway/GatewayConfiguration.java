@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 
 import com.mongodb.client.MongoDatabase;
 import org.apache.camel.CamelConfiguration;
@@ -63,7 +64,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addStartupListener(new HttpFallbackAnswers(port));
 
         CredentialCipher cipher = new CredentialCipher(
-                EncryptionKeys.resolve(props.resolveProperty("voip.encryption-key").orElse(""), demo, dataDir));
+                EncryptionKeys.resolve(props.resolveProperty("voip.encryption-key").orElse(""), demo, dataDir),
+                List.of(props.resolveProperty("voip.previous-encryption-keys").orElse("").split(",")));
 
         MongoStorage storage = new MongoStorage(props.resolveProperty("mongodb.uri").orElse(""),
                 props.resolveProperty("mongodb.database").orElse("voip"), dataDir,

@@ -74,6 +74,9 @@ public abstract class GatewayTestSupport {
         start();
     }
 
+    /** Settings a test changes between a stop() and a start(), over everything else. */
+    protected final Map<String, String> gatewayProperties = new LinkedHashMap<>();
+
     protected void start() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("port", Integer.toString(port));
@@ -88,6 +91,7 @@ public abstract class GatewayTestSupport {
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
         props.putAll(properties());
+        props.putAll(gatewayProperties);
         gateway = Application.create();
         props.forEach(gateway::addOverrideProperty);
         gateway.start();

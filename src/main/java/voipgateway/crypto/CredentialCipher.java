@@ -3,12 +3,15 @@ package voipgateway.crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jasypt.encryption.pbe.PooledPBEStringEncryptor;
+import org.jasypt.exceptions.EncryptionOperationNotPossibleException;
 import org.jasypt.iv.RandomIvGenerator;
 import org.jasypt.salt.RandomSaltGenerator;
 
@@ -21,27 +24,57 @@ public class CredentialCipher {
 
     private static final String ALGORITHM = "PBEWithHMACSHA512AndAES_256";
 
-    private final PooledPBEStringEncryptor encryptor = new PooledPBEStringEncryptor();
+    private final PooledPBEStringEncryptor encryptor;
     private final SecretKeySpec fingerprintKey;
+    /** Keys being rotated away from: still read, never written. */
+    private final List<CredentialCipher> previous;
 
     public CredentialCipher(String key) {
+        this(key, List.of());
+    }
+
+    public CredentialCipher(String key, List<String> previousKeys) {
         if (key == null || key.length() < 16) {
             throw new IllegalArgumentException("VOIP_ENCRYPTION_KEY must be at least 16 characters");
         }
+        encryptor = new PooledPBEStringEncryptor();
         encryptor.setAlgorithm(ALGORITHM);
         encryptor.setPassword(key);
         encryptor.setSaltGenerator(new RandomSaltGenerator());
         encryptor.setIvGenerator(new RandomIvGenerator());
         encryptor.setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
         fingerprintKey = new SecretKeySpec(sha256("fingerprint:" + key), "HmacSHA256");
+        previous = previousKeys.stream().filter(k -> k != null && !k.isBlank()).map(CredentialCipher::new).toList();
     }
 
     public String encrypt(String plain) {
         return encryptor.encrypt(plain);
     }
 
+    /** Decrypts with the current key, else with a previous one (during a key rotation). */
     public String decrypt(String encrypted) {
-        return encryptor.decrypt(encrypted);
+        try {
+            return encryptor.decrypt(encrypted);
+        } catch (EncryptionOperationNotPossibleException notThisKey) {
+            for (CredentialCipher older : previous) {
+                try {
+                    return older.decrypt(encrypted);
+                } catch (EncryptionOperationNotPossibleException e) {
+                    // try the next one
+                }
+            }
+            // the exception of jasypt says nothing secret, but nothing useful either
+            throw new IllegalStateException("stored credentials cannot be decrypted with VOIP_ENCRYPTION_KEY"
+                    + " (or VOIP_PREVIOUS_ENCRYPTION_KEYS)");
+        }
+    }
+
+    /** The fingerprint under the current key and under each previous one, current first. */
+    public List<String> fingerprints(String... parts) {
+        List<String> all = new ArrayList<>();
+        all.add(fingerprint(parts));
+        previous.forEach(older -> all.add(older.fingerprint(parts)));
+        return all;
     }
 
     /** A stable keyed hash of the parts: equal parts give equal fingerprints, and it reveals nothing without the key. */

@@ -33,7 +33,7 @@ public class ProviderStore {
 
     public void queryExisting(@ExchangeProperty("registration") ProviderRegistration registration,
             @ExchangeProperty("tenantId") String tenant, Message message) {
-        MongoRequests.query(message, Filters.eq("accountKey", accountKey(registration, tenant)));
+        MongoRequests.query(message, Filters.in("accountKey", accountKeys(registration, tenant)));
     }
 
     /** The tenant's own providers. */
@@ -54,7 +54,10 @@ public class ProviderStore {
                 .append("appId", Long.toString(account.appId()))
                 .append("username", cipher.encrypt(account.username()))
                 .append("password", cipher.encrypt(account.password()));
-        MongoRequests.update(message, Filters.eq("accountKey", accountKey(registration, tenant)), Updates.combine(
+        // found under the current or a previous key's fingerprint; stored under the current one
+        List<String> keys = accountKeys(registration, tenant);
+        MongoRequests.update(message, Filters.in("accountKey", keys), Updates.combine(
+                Updates.set("accountKey", keys.get(0)),
                 Updates.set("userId", tenant),
                 Updates.set("provider", registration.provider()),
                 Updates.set("credentials", credentials),
@@ -134,9 +137,13 @@ public class ProviderStore {
         return view;
     }
 
-    private String accountKey(ProviderRegistration registration, String tenant) {
+    private List<String> accountKeys(ProviderRegistration registration, String tenant) {
         SansPbxAccount account = registration.account();
-        return cipher.fingerprint(tenant, registration.provider(), account.tokenEndpoint(), account.username(),
-                account.accessKey());
+        return cipher.fingerprints(accountParts(tenant, registration.provider(), account));
+    }
+
+    /** What identifies a provider account (its fingerprint is stored as accountKey). */
+    public static String[] accountParts(String tenant, String provider, SansPbxAccount account) {
+        return new String[] {tenant, provider, account.tokenEndpoint(), account.username(), account.accessKey()};
     }
 }

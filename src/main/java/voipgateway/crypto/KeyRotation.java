@@ -1,0 +1,75 @@
+package voipgateway.crypto;
+
+import java.util.Arrays;
+import java.util.List;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import voipgateway.providers.ProviderStore;
+import voipgateway.providers.SansPbxAccount;
+import voipgateway.storage.Collections;
+
+/**
+ * {@code java -jar voip-gateway.jar rotate-key}: re-encrypts every stored credential under the current key.
+ * Without downtime: (1) restart the service with VOIP_ENCRYPTION_KEY=new and VOIP_PREVIOUS_ENCRYPTION_KEYS=old
+ * (it reads both, writes only the new one); (2) run this command with the same two variables and MONGODB_URI;
+ * (3) drop VOIP_PREVIOUS_ENCRYPTION_KEYS at the next restart.
+ */
+public final class KeyRotation {
+
+    private static final List<String> ENCRYPTED = List.of("tokenEndpoint", "dialEndpoint", "accessToken",
+            "accessKey", "username", "password");
+
+    private KeyRotation() {
+    }
+
+    /** The command: settings from the environment; answers the process exit code. */
+    public static int command() {
+        String key = System.getenv("VOIP_ENCRYPTION_KEY");
+        String previous = System.getenv().getOrDefault("VOIP_PREVIOUS_ENCRYPTION_KEYS", "");
+        String uri = System.getenv("MONGODB_URI");
+        if (key == null || key.isBlank() || previous.isBlank() || uri == null || uri.isBlank()) {
+            System.err.println("rotate-key needs VOIP_ENCRYPTION_KEY (the new key), VOIP_PREVIOUS_ENCRYPTION_KEYS"
+                    + " (the old ones, comma-separated) and MONGODB_URI (the running service's MongoDB)");
+            return 2;
+        }
+        try (MongoClient client = MongoClients.create(uri)) {
+            CredentialCipher cipher = new CredentialCipher(key, Arrays.asList(previous.split(",")));
+            int rewritten = run(client.getDatabase(System.getenv().getOrDefault("MONGODB_DATABASE", "voip")), cipher);
+            System.out.println("rotate-key: " + rewritten + " provider account(s) re-encrypted with the current key");
+            return 0;
+        }
+    }
+
+    /**
+     * Rewrites each provider's credentials (and its account fingerprint) under the current key. Each write only
+     * applies if the credentials are still those read, so a concurrent update by the service is never undone.
+     */
+    public static int run(MongoDatabase db, CredentialCipher cipher) {
+        MongoCollection<Document> providers = db.getCollection(Collections.PROVIDERS);
+        int rewritten = 0;
+        for (Document provider : providers.find()) {
+            Document stored = provider.get("credentials", Document.class);
+            Document fresh = new Document();
+            for (String field : ENCRYPTED) {
+                fresh.append(field, cipher.encrypt(cipher.decrypt(stored.getString(field))));
+            }
+            fresh.append("appId", stored.getString("appId"));
+            SansPbxAccount account = new SansPbxAccount(null, 0, cipher.decrypt(stored.getString("tokenEndpoint")),
+                    null, null, cipher.decrypt(stored.getString("accessKey")), 0,
+                    cipher.decrypt(stored.getString("username")), null);
+            String accountKey = cipher.fingerprint(ProviderStore.accountParts(provider.getString("userId"),
+                    provider.getString("provider"), account));
+            rewritten += (int) providers.updateOne(
+                    Filters.and(Filters.eq("_id", provider.get("_id")), Filters.eq("credentials", stored)),
+                    Updates.combine(Updates.set("credentials", fresh), Updates.set("accountKey", accountKey)))
+                    .getModifiedCount();
+        }
+        return rewritten;
+    }
+}
