@@ -1,13 +1,16 @@
 package voipgateway;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +22,13 @@ import org.apache.camel.main.Main;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.crypto.CredentialCipher;
 import org.apache.camel.test.AvailablePortFinder;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -63,8 +72,74 @@ public abstract class GatewayTestSupport {
         return Map.of();
     }
 
+    /** Never to be seen in a log line, an answer or a raw MongoDB document, in any test. */
+    private static final String[] SECRETS = {ACCESS_TOKEN, ACCESS_KEY, PASSWORD, KEY, API_KEY,
+            "ZGVtby11c2VyOkRlbW9AJjEyMzQhIw=="};
+
+    private final StringWriter logs = new StringWriter();
+    private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    private WriterAppender logCapture;
+
+    private void captureLogs() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        logCapture = WriterAppender.newBuilder().setName("secret-scan-" + getClass().getSimpleName()).setTarget(logs)
+                .setLayout(PatternLayout.newBuilder().withPattern("%c %m%n%throwable").build()).build();
+        logCapture.start();
+        context.getConfiguration().getRootLogger().addAppender(logCapture, Level.ALL, null);
+        context.updateLoggers();
+    }
+
+    /** After every test of every class: the secrets it used appear nowhere the service wrote or answered. */
+    @AfterEach
+    void scanForSecrets() {
+        List<String> leaks = new ArrayList<>();
+        String logged = logs.toString();
+        List<String> answered;
+        synchronized (answers) {
+            answered = new ArrayList<>(answers);
+        }
+        for (String secret : secrets()) {
+            if (logged.contains(secret)) {
+                leaks.add("the log holds " + secret);
+            }
+            answered.stream().filter(a -> a != null && a.contains(secret)).findFirst()
+                    .ifPresent(a -> leaks.add("an answer holds " + secret + ": " + a));
+            for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks",
+                    "tenants", "apikeys"}) {
+                for (org.bson.Document document : db().getCollection(name).find()) {
+                    if (document.toJson().contains(secret)) {
+                        leaks.add(name + " holds " + secret);
+                        break;
+                    }
+                }
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("secrets leaked:\n" + String.join("\n", leaks));
+        }
+    }
+
+    /** The secrets the scan looks for; a test adds those it brings. */
+    protected List<String> secrets() {
+        return List.of(SECRETS);
+    }
+
+    /** What the service logged so far in this test class. */
+    protected String capturedLogs() {
+        return logs.toString();
+    }
+
+    @AfterAll
+    void releaseLogs() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender(logCapture.getName());
+        context.updateLoggers();
+        logCapture.stop();
+    }
+
     @BeforeAll
     void startGateway() throws Exception {
+        captureLogs();
         // a fixed port, so a test can stop the PBX and start it again where the service expects it
         pbx = new WireMockServer(wireMockConfig().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
         pbx.start();
@@ -200,6 +275,7 @@ public abstract class GatewayTestSupport {
         request.header("Accept", "application/json");
         request.header("Authorization", "Bearer " + apiKey);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        answers.add(response.body());
         return new Response(response.statusCode(), response.body());
     }
 

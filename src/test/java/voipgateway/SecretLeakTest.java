@@ -1,18 +1,9 @@
 package voipgateway;
 
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
-import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -22,90 +13,50 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs the flows that touch credentials (adding accounts, refused credentials a PBX echoes back, calls, token
- * refreshes, callbacks, errors) and then scans everything the service logged and answered, and every raw
- * MongoDB document, for the secrets involved: zero hits.
+ * The flows most likely to leak: refused credentials a PBX echoes back, an Apitoken it repeats in an error,
+ * token refreshes, callbacks carrying token-named fields, a typo that puts the password in an unknown field.
+ * Every test class is scanned for secrets after each test (GatewayTestSupport); this one adds the Apitoken.
  */
 class SecretLeakTest extends GatewayTestSupport {
 
     private static final String API_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.secret-api-token";
-    private static final String[] SECRETS = {ACCESS_TOKEN, ACCESS_KEY, PASSWORD, KEY, API_TOKEN,
-            "ZGVtby11c2VyOkRlbW9AJjEyMzQhIw=="};
 
-    private final StringWriter logs = new StringWriter();
-    private final List<String> answers = new ArrayList<>();
-    private WriterAppender appender;
-
-    @BeforeAll
-    void captureLogs() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder().setName("secret-scan").setTarget(logs)
-                .setLayout(PatternLayout.newBuilder().withPattern("%c %m%n%throwable").build()).build();
-        appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
-        context.updateLoggers();
-    }
-
-    @AfterAll
-    void releaseLogs() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("secret-scan");
-        context.updateLoggers();
-        appender.stop();
+    @Override
+    protected List<String> secrets() {
+        List<String> secrets = new ArrayList<>(super.secrets());
+        secrets.add(API_TOKEN);
+        return secrets;
     }
 
     @Test
-    void noSecretIsLoggedAnsweredOrStoredInClear() throws Exception {
-        // refused credentials, with a PBX that repeats them in its message
+    void theRiskiestFlowsLeakNothing() throws Exception {
         pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).willReturn(aResponse().withStatus(401).withBody(
                 "{\"status\":\"error\",\"message\":\"bad key " + ACCESS_KEY + " / token " + ACCESS_TOKEN
                         + " / password " + PASSWORD + "\"}")));
-        keep(send("POST", "/voip/add-provider", providerBody()));
+        assertEquals(400, send("POST", "/voip/add-provider", providerBody()).status());
 
         pbx.resetAll();
         pbxIssuesToken(API_TOKEN, "2099-01-01 00:00:00");
         pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withStatus(401)
                 .withBody("{\"status\":\"error\",\"message\":\"token " + API_TOKEN + " expired\"}")));
         String numberId = send("POST", "/voip/add-provider", providerBody()).json().at("/provider/dids/0/id").asText();
-        keep(send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)));
-        keep(call("09000000001"));
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
+        assertEquals(502, call("09000000001").status());
         pbxDials("{\"status\":\"success\",\"call_id\":\"5\"}");
-        Response placed = call("09000000001");
-        keep(placed);
-        String callId = placed.json().get("id").asText();
-        keep(send("GET", "/calls/" + callId, null));
-        keep(send("GET", "/calls", null));
-        keep(send("GET", "/voip/providers", null));
-        keep(send("GET", "/voip/numbers", null));
-        keep(sendRaw("POST", "/callbacks/sanspbx/status?call=" + callId + "&token="
-                + callbackToken(callId), "application/json",
-                "{\"Linkedid\":\"5\",\"disposition\":\"ANSWER\",\"custom_field\":{\"record_id\":\"" + callId
-                        + "\"},\"auth_token\":\"" + API_TOKEN + "\"}"));
+        String callId = call("09000000001").json().get("id").asText();
+        send("GET", "/calls/" + callId, null);
+        send("GET", "/calls", null);
+        send("GET", "/voip/providers", null);
+        send("GET", "/voip/numbers", null);
+        assertEquals(200, sendRaw("POST", "/callbacks/sanspbx/status?call=" + callId + "&token="
+                + callbackToken(callId), "application/json", "{\"Linkedid\":\"5\",\"disposition\":\"ANSWER\","
+                + "\"custom_field\":{\"record_id\":\"" + callId + "\"},\"auth_token\":\"" + API_TOKEN + "\"}").status());
         Map<String, Object> typo = providerBody();
         typo.put("passwrd", PASSWORD);
-        keep(send("POST", "/voip/add-provider", typo));
+        assertEquals(400, send("POST", "/voip/add-provider", typo).status());
 
         assertEquals("completed", send("GET", "/calls/" + callId, null).json().get("status").asText());
-        String logged = logs.toString();
-        assertTrue(logged.contains("[dial] SansPBX"), "the scan saw the service's log");
-        List<String> leaks = new ArrayList<>();
-        for (String secret : SECRETS) {
-            if (logged.contains(secret)) {
-                leaks.add("log holds " + secret);
-            }
-            answers.stream().filter(a -> a.contains(secret)).forEach(a -> leaks.add("answer holds " + secret + ": " + a));
-            for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks"}) {
-                for (Document document : db().getCollection(name).find()) {
-                    if (document.toJson().contains(secret)) {
-                        leaks.add(name + " holds " + secret);
-                    }
-                }
-            }
-        }
-        assertTrue(leaks.isEmpty(), String.join("\n", leaks));
-    }
-
-    private void keep(Response response) {
-        answers.add(response.body());
+        assertTrue(capturedLogs().contains("[dial] SansPBX"), "the scan sees the service's log");
+        // the scan itself runs after this test (GatewayTestSupport.scanForSecrets)
     }
 }

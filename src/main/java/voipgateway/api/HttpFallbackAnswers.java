@@ -50,6 +50,8 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
         } else if (status >= 400 && status < 500) {
             answer(ctx, status, "bad_request", "the request could not be read");
         } else if (ctx.failure() instanceof IllegalArgumentException) {
+            // the failure's message quotes the request (secrets and all): only its kind is logged
+            LOG.warn("[error] {} {}: unreadable request refused with 400", ctx.request().method(), ctx.normalizedPath());
             answer(ctx, 400, "bad_request", "the request holds characters that its query, form or headers cannot carry");
         } else {
             LOG.error("[error] the HTTP server failed a request", ctx.failure());
