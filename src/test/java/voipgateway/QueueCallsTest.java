@@ -120,6 +120,18 @@ class QueueCallsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRequestOfAnotherTenantCannotUseThisTenantsAgent() throws Exception {
+        Map<String, Object> foreign = request("req-foreign");
+        foreign.put("tenantId", "tenant-b");
+        enqueue(foreign);
+
+        JsonNode letter = deadLetter();
+
+        assertEquals("agentId", letter.path("field").asText(), letter.toString());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    @Test
     void aProviderOutageIsRedeliveredUntilTheDialGoesThrough() throws Exception {
         pbx.stop();
         try {

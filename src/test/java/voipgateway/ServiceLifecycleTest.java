@@ -29,6 +29,13 @@ class ServiceLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
+    void healthNeedsNoKey() throws Exception {
+        Response health = sendAs("", "GET", "/health", null, null);
+        assertEquals(200, health.status(), health.body());
+        assertEquals("UP", health.json().get("status").asText());
+    }
+
+    @Test
     void refusesToStartWithoutAnEncryptionKeyOutsideDemoMode() {
         Main main = Application.create();
         main.addOverrideProperty("voip.encryption-key", "");
