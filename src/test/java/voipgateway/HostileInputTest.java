@@ -34,14 +34,19 @@ class HostileInputTest extends GatewayTestSupport {
         pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
         String numberId = providerWithAgent();
         Map<String, Long> before = counts();
-        long seed = Long.getLong("hostile.seed", System.nanoTime());
+        // a fixed seed keeps CI repeatable; -Dhostile.seed=<n> explores others
+        long seed = Long.getLong("hostile.seed", 20261125L);
         Random random = new Random(seed);
         List<String> failures = new ArrayList<>();
 
         for (int i = 0; i < REQUESTS && failures.size() < 10; i++) {
             String[] request = hostileRequest(random, numberId);
-            Response response = sendRaw(request[0], request[1], request[2], request[3]);
-            String problem = judge(response);
+            String problem;
+            try {
+                problem = judge(sendRaw(request[0], request[1], request[2], request[3]));
+            } catch (java.io.IOException unreadable) {
+                problem = "an answer the client cannot read: " + unreadable.getMessage();
+            }
             if (problem != null) {
                 failures.add(problem + " <- " + String.join(" | ", request));
             }
