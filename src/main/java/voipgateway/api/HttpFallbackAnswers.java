@@ -2,6 +2,7 @@ package voipgateway.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public class HttpFallbackAnswers implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpFallbackAnswers.class);
+    /** A percent-encoded control character (00-1F, 7F) or a raw one. */
+    private static final Pattern CONTROL = Pattern.compile("%[01][0-9a-fA-F]|%7[fF]|[\\x00-\\x1f\\x7f]");
 
     private final int port;
 
@@ -38,6 +41,15 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
         if (router == null) {
             return;
         }
+        // control characters in a query would be copied into header maps that refuse them, mid-answer
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            String query = ctx.request().query();
+            if (query != null && CONTROL.matcher(query).find()) {
+                answer(ctx, 400, "bad_request", "the query holds control characters");
+            } else {
+                ctx.next();
+            }
+        });
         router.route().last().handler(ctx -> answer(ctx, 404, "not_found", "no such endpoint: "
                 + ctx.request().method() + " " + ctx.normalizedPath()));
         router.route().failureHandler(HttpFallbackAnswers::failed);
