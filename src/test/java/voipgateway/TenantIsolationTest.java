@@ -1,13 +1,11 @@
 package voipgateway;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import voipgateway.tenants.ApiKeys;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -105,7 +103,7 @@ class TenantIsolationTest extends GatewayTestSupport {
         return sendAs(OTHER_KEY, method, path, "application/json", body == null ? null : JSON.writeValueAsString(body));
     }
 
-    private static String sha256(String key) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    private static String sha256(String key) {
+        return ApiKeys.hash(key);
     }
 }

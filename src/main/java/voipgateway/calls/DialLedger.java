@@ -3,11 +3,8 @@ package voipgateway.calls;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +25,7 @@ import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.ProviderRefusedException;
+import voipgateway.crypto.Sha256;
 import voipgateway.providers.SansPbxAccount;
 import voipgateway.storage.MongoRequests;
 
@@ -260,13 +258,7 @@ public class DialLedger {
     }
 
     static String hash(OutboundCallRequest request) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((request.agentId() + "\n" + request.leadId()
-                    + "\n" + request.callTo()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (Exception e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return Sha256.hex(request.agentId() + "\n" + request.leadId() + "\n" + request.callTo());
     }
 
     private static String json(Object value) {

@@ -2,7 +2,6 @@ package voipgateway.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,7 +42,7 @@ public class CredentialCipher {
         encryptor.setSaltGenerator(new RandomSaltGenerator());
         encryptor.setIvGenerator(new RandomIvGenerator());
         encryptor.setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        fingerprintKey = new SecretKeySpec(sha256("fingerprint:" + key), "HmacSHA256");
+        fingerprintKey = new SecretKeySpec(Sha256.of("fingerprint:" + key), "HmacSHA256");
         previous = previousKeys.stream().filter(k -> k != null && !k.isBlank()).map(CredentialCipher::new).toList();
     }
 
@@ -89,14 +88,6 @@ public class CredentialCipher {
             return HexFormat.of().formatHex(mac.doFinal());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 }

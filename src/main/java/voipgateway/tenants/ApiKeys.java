@@ -1,7 +1,5 @@
 package voipgateway.tenants;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Date;
 import java.util.HexFormat;
@@ -16,6 +14,7 @@ import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.crypto.Sha256;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -62,12 +61,7 @@ public class ApiKeys {
     }
 
     public static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return Sha256.hex(key);
     }
 
     private static ApiException unauthorized() {
