@@ -2,12 +2,14 @@ package voipgateway;
 
 import java.util.Arrays;
 
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import voipgateway.crypto.KeyRotation;
+import voipgateway.health.HealthReport;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key
@@ -54,8 +56,16 @@ public final class Application {
             public void afterStart(BaseMainSupport started) {
                 var props = started.getCamelContext().getPropertiesComponent();
                 boolean demo = Boolean.parseBoolean(props.resolveProperty("voip.demo").orElse("false"));
-                LOG.info("voip-gateway ready on port {}{}", props.resolveProperty("camel.server.port").orElse("?"),
-                        demo ? " (DEMO MODE: SansPBX simulator under /simulator/sanspbx)" : "");
+                String port = props.resolveProperty("camel.server.port").orElse("?");
+                // "ready" only when GET /health would say so
+                String down = HealthReport.downParts(HealthCheckHelper.invokeReadiness(started.getCamelContext()));
+                if (down.isEmpty()) {
+                    LOG.info("voip-gateway ready on port {}{}", port,
+                            demo ? " (DEMO MODE: SansPBX simulator under /simulator/sanspbx)" : "");
+                } else {
+                    LOG.warn("voip-gateway started on port {} but is NOT READY: {} (GET /health tells when it is)",
+                            port, down);
+                }
             }
         });
         return main;

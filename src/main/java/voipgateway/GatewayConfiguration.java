@@ -10,15 +10,29 @@ import java.time.ZoneId;
 import java.util.List;
 
 import com.mongodb.client.MongoDatabase;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
+import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
+import org.springframework.jms.connection.CachingConnectionFactory;
 import org.slf4j.LoggerFactory;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
+import voipgateway.api.HttpServerVertx;
+import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.callbacks.SansPbxCallbacks;
 import voipgateway.callbacks.StatusEventStore;
@@ -28,7 +42,12 @@ import voipgateway.calls.CallStore;
 import voipgateway.calls.DialLedger;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
+import voipgateway.health.BrokerHealthCheck;
+import voipgateway.health.HealthReport;
+import voipgateway.health.MongoHealthCheck;
+import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.numbers.NumberStore;
+import voipgateway.providers.ProviderBreakers;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
 import voipgateway.queue.BrokerConnections;
@@ -53,81 +72,161 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertiesComponent props = context.getPropertiesComponent();
+        // every setting is read and checked before anything starts, so a refusal leaves nothing running
+        Settings settings = new Settings(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
-        boolean demo = Boolean.parseBoolean(props.resolveProperty("voip.demo").orElse("false"));
-        Path dataDir = Path.of(props.resolveProperty("voip.data-dir").orElse("data"));
+        boolean demo = settings.flag("voip.demo");
+        Path dataDir = Path.of(settings.text("voip.data-dir", "data"));
         Clock clock = Clock.systemUTC();
+        checkRouteSettings(settings);
+        int port = settings.port("camel.server.port", 0);
+        String brokerUrl = settings.text("broker.url", "");
+        int brokerPort = settings.port("broker.embedded-port", 1);
+        ZoneId zone = settings.zone("sanspbx.timezone");
+        String voiceUrl = settings.url("voip.voice-url");
+        String statusCallbackUrl = settings.url("voip.status-callback-url");
+        String publicBaseUrl = settings.url("public.base.url");
+        CircuitBreakerConfig breakers = breakerConfig(settings);
+        PoolingHttpClientConnectionManager providerConnections = providerConnections(settings);
+        Duration claim = settings.seconds("voip.dial-claim-seconds", 1, 86_400);
+        Duration tokenMargin = settings.seconds("sanspbx.token-refresh-margin-seconds", 0, 3_600);
+        Duration tokenUnknownExpiry = settings.seconds("sanspbx.token-unknown-expiry-ttl-seconds", 1, 86_400);
+        Duration simulatorTokenLifetime = settings.seconds("simulator.sanspbx.token-lifetime-seconds", 1, 86_400);
+        Duration simulatorCallbackDelay = settings.seconds("simulator.sanspbx.callback-delay-seconds", 0, 3_600);
+        long mongoSelectionMillis = settings.whole("mongodb.server-selection-timeout-ms", 100, 600_000);
+        int mongoPort = settings.port("mongodb.embedded-port", 0);
+        boolean allowHttpProviders = demo || settings.flag("voip.allow-http-providers");
 
-        int port = Integer.parseInt(props.resolveProperty("camel.server.port").orElse("8080"));
-        requirePortFree(props.resolveProperty("camel.server.host").orElse("0.0.0.0"), port);
+        requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         context.addStartupListener(new HttpFallbackAnswers(port));
+        Vertx vertx = HttpServerVertx.create(new VertxOptions());
+        registry.bind("vertx", vertx);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                // bound here, so platform-http leaves closing it to us
+                vertx.close();
+            }
+        });
+        // what leaves carries only headers we chose (application.properties sets these on the components)
+        registry.bind("httpAnswerHeaders", new OutgoingHeaders(new HttpHeaderFilterStrategy(),
+                "Content-Type", "Retry-After"));
+        registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
+        registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
+        registry.bind("providerConnections", providerConnections);
 
         CredentialCipher cipher = new CredentialCipher(
-                EncryptionKeys.resolve(props.resolveProperty("voip.encryption-key").orElse(""), demo, dataDir),
-                List.of(props.resolveProperty("voip.previous-encryption-keys").orElse("").split(",")));
+                EncryptionKeys.resolve(settings.text("voip.encryption-key", ""), demo, dataDir),
+                List.of(settings.text("voip.previous-encryption-keys", "").split(",")));
 
-        MongoStorage storage = new MongoStorage(props.resolveProperty("mongodb.uri").orElse(""),
-                props.resolveProperty("mongodb.database").orElse("voip"), dataDir,
-                Integer.parseInt(props.resolveProperty("mongodb.embedded-port").orElse("0")),
-                Long.parseLong(props.resolveProperty("mongodb.server-selection-timeout-ms").orElse("5000")));
+        if (brokerUrl.isBlank()) {
+            // probed first: Artemis only logs an acceptor that cannot bind, and a client on that port would then
+            // talk to whatever holds it
+            requirePortFree("127.0.0.1", brokerPort, "BROKER_EMBEDDED_PORT (or BROKER_URL for a running broker)");
+        }
+        String database = settings.text("mongodb.database", "voip");
+        MongoStorage storage = new MongoStorage(settings.text("mongodb.uri", ""), database, dataDir, mongoPort,
+                mongoSelectionMillis);
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
         registry.bind("apiKeys", new ApiKeys());
-        registry.bind("tenantAdmin", new TenantAdmin(props.resolveProperty("voip.admin-key").orElse("")));
-        bootstrapApiKey(storage.client().getDatabase(props.resolveProperty("mongodb.database").orElse("voip")),
-                props.resolveProperty("voip.bootstrap-api-key").orElse(""), demo);
+        registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
+        bootstrapApiKey(storage.client().getDatabase(database), settings.text("voip.bootstrap-api-key", ""), demo);
+        // GET /health: Camel's health checks, these three with its routes and consumers
+        registry.bind("mongoHealth", new MongoHealthCheck(storage.client().getDatabase(database)));
+        registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("dial-queued-call"));
+        registry.bind("healthReport", new HealthReport());
 
-        String brokerUrl = props.resolveProperty("broker.url").orElse("");
         if (brokerUrl.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(dataDir,
-                    Integer.parseInt(props.resolveProperty("broker.embedded-port").orElse("61616")),
-                    props.resolveProperty("broker.calls-queue").orElse("voip.outbound-calls"));
+            EmbeddedBroker broker = new EmbeddedBroker(dataDir, brokerPort,
+                    settings.text("broker.calls-queue", "voip.outbound-calls"));
             broker.start();
             context.addService(broker, true, true);
+            registry.bind("embeddedBroker", broker);
+            registry.bind("brokerHealth", new BrokerHealthCheck(broker));
             brokerUrl = broker.url();
         }
-        registry.bind("jmsConnectionFactory", BrokerConnections.forUrl(brokerUrl,
-                props.resolveProperty("broker.username").orElse(null),
-                props.resolveProperty("broker.password").orElse(null)));
+        CachingConnectionFactory busConnections = BrokerConnections.forUrl(brokerUrl,
+                settings.text("broker.username", ""), settings.text("broker.password", ""));
+        registry.bind("jmsConnectionFactory", busConnections);
+        context.addService(BrokerConnections.closing(busConnections), true, true);
         registry.bind("queuedCalls", new QueuedCalls());
 
-        ZoneId zone = ZoneId.of(props.resolveProperty("sanspbx.timezone").orElse("Asia/Kolkata"));
-        registry.bind("errorResponses", new ErrorResponses(Math.max(1,
-                Long.parseLong(props.resolveProperty("voip.rate-limit-period-ms").orElse("60000")) / 1000)));
+        registry.bind("errorResponses", new ErrorResponses(
+                Math.max(1, settings.whole("voip.rate-limit-period-ms", 1, Long.MAX_VALUE) / 1000)));
         registry.bind("providerStore", new ProviderStore(cipher));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
-        registry.bind("callStore", new CallStore(props.resolveProperty("voip.callback-url").orElseThrow(),
-                props.resolveProperty("voip.status-callback-url").orElseThrow(), callbackTokens));
-        registry.bind("dialLedger", new DialLedger(seconds(props, "voip.dial-claim-seconds", 60)));
+        registry.bind("callStore", new CallStore(voiceUrl, statusCallbackUrl, callbackTokens));
+        registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
         registry.bind("twilioCallbacks", new TwilioCallbacks());
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
-        registry.bind("twilioSignatures", new TwilioSignatures(cipher,
-                props.resolveProperty("public.base.url").orElseThrow()));
+        registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
         // demo mode calls its own simulator over plain http on this host
-        ProviderHosts providerHosts = new ProviderHosts(
-                demo || Boolean.parseBoolean(props.resolveProperty("voip.allow-http-providers").orElse("false")),
-                props.resolveProperty("voip.allowed-provider-hosts").orElse("") + (demo ? ",localhost,127.0.0.1" : ""));
+        ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
+                settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
         registry.bind("providerHosts", providerHosts);
+        registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate()));
         registry.bind("sansPbxRequests", new SansPbxRequests(providerHosts));
-        registry.bind("sansPbxAnswers", new SansPbxAnswers(zone,
-                seconds(props, "sanspbx.token-refresh-margin-seconds", 60),
-                seconds(props, "sanspbx.token-unknown-expiry-ttl-seconds", 300), clock));
+        registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
                 "direct:request-sanspbx-token", clock));
         registry.bind("apiTokenStrategy", new ApiTokenStrategy());
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(
-                    props.resolveProperty("simulator.sanspbx.access-token").orElseThrow(),
-                    props.resolveProperty("simulator.sanspbx.access-key").orElseThrow(),
-                    SansPbxRequests.basicAuth(props.resolveProperty("simulator.sanspbx.username").orElseThrow(),
-                            props.resolveProperty("simulator.sanspbx.password").orElseThrow()),
-                    seconds(props, "simulator.sanspbx.token-lifetime-seconds", 120),
-                    seconds(props, "simulator.sanspbx.callback-delay-seconds", 5), zone, clock));
+                settings.text("simulator.sanspbx.access-token", ""), settings.text("simulator.sanspbx.access-key", ""),
+                SansPbxRequests.basicAuth(settings.text("simulator.sanspbx.username", ""),
+                        settings.text("simulator.sanspbx.password", "")),
+                simulatorTokenLifetime, simulatorCallbackDelay, zone, clock));
+    }
+
+    /** Headers a message of ours may carry on the bus. */
+    private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field"};
+
+    /** Settings the routes read themselves ({{...}}): checked here, since a route cannot refuse to start. */
+    private static void checkRouteSettings(Settings settings) {
+        // Camel's throttle hangs every request with a maximum in the hundreds of millions
+        settings.whole("voip.rate-limit-requests", 1, 1_000_000);
+        settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
+        long connect = settings.whole("camel.component.http.connect-timeout", 1, 60_000);
+        long response = settings.whole("camel.component.http.response-timeout", 1, 600_000);
+        // a claim outlives the longest dial: two token requests and two dial requests, each at its limits
+        Settings.require(settings.whole("voip.dial-claim-seconds", 1, 86_400) * 1000 > 4 * (connect + response),
+                "voip.dial-claim-seconds", "must be longer than four provider requests at their timeouts ("
+                        + 4 * (connect + response) / 1000 + " s)");
+    }
+
+    private static CircuitBreakerConfig breakerConfig(Settings settings) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowSize((int) settings.whole("voip.provider-breaker.sliding-window-size", 1, 10_000))
+                .minimumNumberOfCalls((int) settings.whole("voip.provider-breaker.minimum-number-of-calls", 1, 10_000))
+                .failureRateThreshold(settings.whole("voip.provider-breaker.failure-rate-threshold", 1, 100))
+                .waitDurationInOpenState(settings.seconds("voip.provider-breaker.open-seconds", 1, 3_600))
+                .permittedNumberOfCallsInHalfOpenState(
+                        (int) settings.whole("voip.provider-breaker.half-open-calls", 1, 1_000))
+                .build();
+    }
+
+    /**
+     * The provider HTTP client's connections (camel-http uses this pool): the timeouts of camel.component.http,
+     * and a pooled connection is checked before it is used again (at most 1 ms). A PBX that went away has closed
+     * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown.
+     */
+    private static PoolingHttpClientConnectionManager providerConnections(Settings settings) {
+        return PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofMilliseconds(
+                                settings.whole("camel.component.http.connect-timeout", 1, 60_000)))
+                        .setSocketTimeout(Timeout.ofMilliseconds(
+                                settings.whole("camel.component.http.response-timeout", 1, 600_000)))
+                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
+                        .build())
+                .setMaxConnPerRoute((int) settings.whole("voip.provider-connections-per-host", 1, 10_000))
+                .setMaxConnTotal((int) settings.whole("voip.provider-connections", 1, 100_000))
+                .build();
     }
 
     /** VOIP_BOOTSTRAP_API_KEY gives tenant "default" a key at start-up; demo mode makes one up if none is set. */
@@ -142,17 +241,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
     }
 
-    private static Duration seconds(PropertiesComponent props, String key, long defaultSeconds) {
-        return Duration.ofSeconds(Long.parseLong(props.resolveProperty(key).orElse(Long.toString(defaultSeconds))));
-    }
-
-    /** The HTTP server only warns when its port is taken and runs on deaf: refuse to start instead. */
-    private static void requirePortFree(String host, int port) {
+    /** A server that cannot bind only warns and runs on deaf: refuse to start instead. */
+    private static void requirePortFree(String host, int port, String setting) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is already in use: set PORT to a free port");
+            throw new IllegalStateException("port " + port + " is already in use: set " + setting + " to a free port");
         }
     }
 }

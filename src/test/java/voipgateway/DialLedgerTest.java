@@ -1,9 +1,6 @@
 package voipgateway;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The dial ledger through REST: one dial per Idempotency-Key, whatever the client repeats or races. */
 class DialLedgerTest extends GatewayTestSupport {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("camel.resilience4j.timeout-duration", "1000");
+        return Map.of("camel.component.http.response-timeout", "1000");
     }
 
     @Test
@@ -139,14 +135,11 @@ class DialLedgerTest extends GatewayTestSupport {
     }
 
     private Response callWithKey(String key, String toPhone) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/calls/outbound"))
+        return send(HttpRequest.newBuilder(uri("/calls/outbound"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
                 .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone))))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+                        Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone)))));
     }
 }

@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.camel.main.Main;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.crypto.CredentialCipher;
+import voipgateway.queue.EmbeddedBroker;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -177,9 +184,60 @@ public abstract class GatewayTestSupport {
     }
 
     @AfterAll
-    void stopGateway() {
-        stop();
-        pbx.stop();
+    void stopGateway() throws Exception {
+        try {
+            scanBrokerForSecrets();
+        } finally {
+            stop();
+            pbx.stop();
+        }
+    }
+
+    /**
+     * After every test class: no secret in any message the broker holds (body or property), nor in its journal
+     * files on disk (where Artemis writes text as UTF-16 or UTF-8).
+     */
+    private void scanBrokerForSecrets() throws Exception {
+        EmbeddedBroker broker = gateway.getCamelContext().getRegistry().lookupByNameAndType("embeddedBroker",
+                EmbeddedBroker.class);
+        if (broker == null || !broker.server().isActive()) {
+            return;
+        }
+        List<String> leaks = new ArrayList<>();
+        ConnectionFactory factory = gateway.getCamelContext().getRegistry().lookupByNameAndType(
+                "jmsConnectionFactory", ConnectionFactory.class);
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            for (String queue : broker.server().getActiveMQServerControl().getQueueNames()) {
+                Enumeration<?> messages = session.createBrowser(session.createQueue(queue)).getEnumeration();
+                while (messages.hasMoreElements()) {
+                    jakarta.jms.Message message = (jakarta.jms.Message) messages.nextElement();
+                    StringBuilder text = new StringBuilder(message instanceof TextMessage t ? t.getText() : "");
+                    for (Enumeration<?> names = message.getPropertyNames(); names.hasMoreElements();) {
+                        String name = (String) names.nextElement();
+                        text.append(' ').append(name).append('=').append(message.getObjectProperty(name));
+                    }
+                    secrets().stream().filter(secret -> text.toString().contains(secret))
+                            .forEach(secret -> leaks.add("queue " + queue + " holds " + secret + ": " + text));
+                }
+            }
+        }
+        try (var files = Files.walk(dataDir.resolve("artemis"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                for (String secret : secrets()) {
+                    for (var charset : List.of(StandardCharsets.UTF_8, StandardCharsets.UTF_16LE)) {
+                        if (bytes.contains(new String(secret.getBytes(charset), StandardCharsets.ISO_8859_1))) {
+                            leaks.add(file.getFileName() + " holds " + secret + " (" + charset + ")");
+                        }
+                    }
+                }
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("secrets reached the broker:\n" + String.join("\n", leaks));
+        }
     }
 
     @BeforeEach
@@ -274,12 +332,22 @@ public abstract class GatewayTestSupport {
         }
         request.header("Accept", "application/json");
         request.header("Authorization", "Bearer " + apiKey);
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        answers.add(response.body());
-        return new Response(response.statusCode(), response.body());
+        return send(request);
     }
 
-    protected record Response(int status, String body) {
+    /** Sends a request as built; its answer (body and headers) joins what the secret scan reads. */
+    protected Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        answers.add(response.headers().map() + " " + response.body());
+        return new Response(response.statusCode(), response.body(), response.headers().map());
+    }
+
+    /** A path on the service. */
+    protected URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    protected record Response(int status, String body, Map<String, List<String>> headers) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);

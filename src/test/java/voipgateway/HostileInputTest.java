@@ -1,6 +1,8 @@
 package voipgateway;
 
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,13 +11,11 @@ import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -227,14 +227,37 @@ class HostileInputTest extends GatewayTestSupport {
     }
 
     @Test
-    void theGeneratorSpoilsEveryRequest() throws Exception {
-        // a spoiled body differs from the valid one in at least one field
-        Random random = new Random(1);
-        for (int i = 0; i < 100; i++) {
-            Map<String, Object> body = new LinkedHashMap<>(providerBody());
-            spoil(random, body);
-            assertFalse(body.equals(providerBody()) && !body.isEmpty());
+    void aTooLongRequestLineIsAJson414AndTooLargeHeadersAJson431() throws Exception {
+        // HTTP/1.1: the JDK client, trying an h2c upgrade, waits on an answer that closes the connection
+        Response longUri = send(HttpRequest.newBuilder(uri("/calls?agentId=" + "a".repeat(10_000)))
+                .version(HttpClient.Version.HTTP_1_1).GET());
+        assertEquals(414, longUri.status(), longUri.body());
+        assertEquals("uri_too_long", longUri.json().get("error").asText());
+
+        Response bigHeaders = send(HttpRequest.newBuilder(uri("/calls")).header("X-Filler", "x".repeat(20_000))
+                .version(HttpClient.Version.HTTP_1_1).GET());
+        assertEquals(431, bigHeaders.status(), bigHeaders.body());
+        assertEquals("headers_too_large", bigHeaders.json().get("error").asText());
+
+        assertEquals(200, send("GET", "/calls", null).status(), "the service still answers");
+    }
+
+    @Test
+    void aBodyWithTrailingContentOrADuplicateKeyIsRefusedAndNeverDialled() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+        String valid = JSON.writeValueAsString(Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001"));
+
+        for (String body : new String[] {valid + " {\"toPhone\": \"09000000002\"}", valid + " trailing",
+                "{\"agentId\": \"" + AGENT + "\", \"leadId\": \"" + LEAD + "\", \"toPhone\": \"09000000001\","
+                        + " \"toPhone\": \"09000000002\"}"}) {
+            Response refused = sendRaw("POST", "/calls/outbound", "application/json", body);
+            assertEquals(400, refused.status(), body + " -> " + refused.body());
+            assertEquals("body", refused.json().get("field").asText(), refused.body());
         }
-        assertEquals(0, db().getCollection("calls").countDocuments(new Document()));
+
+        assertEquals(0, db().getCollection("calls").countDocuments());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 }

@@ -42,7 +42,10 @@ class MongoOutageTest extends GatewayTestSupport {
         }
         return Map.of("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort,
                 "mongodb.server-selection-timeout-ms", "1000",
-                "voip.dial-claim-seconds", "3");
+                // a short claim, so the dial whose answer was lost settles soon (it must outlast 4 requests)
+                "camel.component.http.connect-timeout", "200",
+                "camel.component.http.response-timeout", "1800",
+                "voip.dial-claim-seconds", "9");
     }
 
     private void startMongo() {
@@ -70,7 +73,8 @@ class MongoOutageTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> !pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).isEmpty());
         mongo.shutdownNow();
-        Thread.sleep(2500);
+        // the request failed to store its answer and went back to the broker
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[error] call request crash-1"));
         startMongo();
 
         String event = consumer.receiveBody("jms:queue:voip.call-events", 30_000, String.class);
@@ -111,9 +115,15 @@ class MongoOutageTest extends GatewayTestSupport {
             Response callWhileDown = call("09000000001");
             assertEquals(503, callWhileDown.status(), callWhileDown.body());
             pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+
+            Response health = sendAs("", "GET", "/health", null, null);
+            assertEquals(503, health.status(), health.body());
+            assertEquals("mongodb", health.json().at("/down/0/name").asText(), health.body());
+            assertEquals(200, sendAs("", "GET", "/health/live", null, null).status(), "the process runs");
         } finally {
             startMongo();
         }
+        await().atMost(Duration.ofSeconds(30)).until(() -> sendAs("", "GET", "/health", null, null).status() == 200);
 
         Response retried = send("POST", url, report);
         assertEquals(200, retried.status(), retried.body());

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutboundCallTest extends GatewayTestSupport {
 
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String VOICE_URL = "https://voice.example.com/agents/webhook";
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.voice-url", VOICE_URL);
+    }
 
     private static String kolkataTimeIn(long minutes) {
         return EXPIRY.format(LocalDateTime.now(ZoneId.of("Asia/Kolkata")).plusMinutes(minutes));
@@ -42,7 +49,10 @@ class OutboundCallTest extends GatewayTestSupport {
     void sendsTheSpecsGentokenAndDialcallRequestsAndStoresTheCall() throws Exception {
         pbxIssuesToken("jwt-1", kolkataTimeIn(30));
         pbxDials("{\"status\":\"success\",\"call_id\":\"12345\"}");
-        providerWithAgent();
+        Response added = send("POST", "/voip/add-provider", providerBody());
+        assertEquals(201, added.status(), added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
 
         Response response = call("+91 90000 00001");
 
@@ -54,6 +64,8 @@ class OutboundCallTest extends GatewayTestSupport {
         assertEquals(DID, call.get("did").asText());
         assertEquals("SansPBX", call.get("provider").asText());
 
+        // one gentoken for adding the account and placing its first call: the credential check's token is reused
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
         pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN))
                 .withHeader("Accesstoken", equalTo(ACCESS_TOKEN))
                 // Basic base64("demo-user:Demo@&1234!#"), exactly as the integration guide shows it
@@ -64,8 +76,8 @@ class OutboundCallTest extends GatewayTestSupport {
                 .withHeader("Apitoken", equalTo("jwt-1"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson("{\"appid\": 6, \"call_to\": \"09000000001\", \"caller_id\": \"6000001\","
-                        + " \"custom_field\": {\"callback_url\": \"" + callbackUrl("voice", callId) + "\","
-                        + " \"status_callback\": \"" + callbackUrl("status", callId) + "\","
+                        + " \"custom_field\": {\"callback_url\": \"" + VOICE_URL + "\","
+                        + " \"status_callback\": \"" + callbackUrl(callId) + "\","
                         + " \"record_id\": \"" + callId + "\"}}")));
         LoggedRequest dial = pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).get(0);
         assertTrue(JSON.readTree(dial.getBodyAsString()).get("appid").isNumber(), "appid is sent as a number");
@@ -88,11 +100,35 @@ class OutboundCallTest extends GatewayTestSupport {
         assertEquals("initiated", fetched.json().get("status").asText());
     }
 
-    /** Callback URLs carry the call id and its HMAC token. */
-    private String callbackUrl(String kind, String callId) {
+    /** The status callback URL carries the call id and its HMAC token. */
+    private String callbackUrl(String callId) {
         String token = callbackToken(callId);
         assertEquals(32, token.length());
-        return "http://localhost:" + port + "/callbacks/sanspbx/" + kind + "?call=" + callId + "&token=" + token;
+        return "http://localhost:" + port + "/callbacks/sanspbx/status?call=" + callId + "&token=" + token;
+    }
+
+    @Test
+    void anAgentsOwnVoiceUrlIsSentInsteadOfTheServices() throws Exception {
+        pbxIssuesToken("jwt-1", kolkataTimeIn(30));
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        String numberId = providerWithAgent();
+        String agentsOwn = "https://voice.example.com/agents/" + AGENT + "?lang=hi";
+        Response assigned = send("PUT", "/voip/assign-number/" + numberId,
+                Map.of("agentId", AGENT, "voiceUrl", agentsOwn));
+        assertEquals(agentsOwn, assigned.json().at("/number/voiceUrl").asText(), assigned.body());
+
+        assertEquals(201, call("09000000001").status());
+        Response badUrl = send("PUT", "/voip/assign-number/" + numberId,
+                Map.of("agentId", AGENT, "voiceUrl", "ftp://nowhere"));
+        assertEquals(400, badUrl.status(), badUrl.body());
+        assertEquals("voiceUrl", badUrl.json().get("field").asText());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
+        assertEquals(201, call("09000000002").status());
+
+        List<LoggedRequest> dials = pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals(agentsOwn, JSON.readTree(dials.get(0).getBodyAsString()).at("/custom_field/callback_url").asText());
+        assertEquals(VOICE_URL, JSON.readTree(dials.get(1).getBodyAsString()).at("/custom_field/callback_url").asText(),
+                "assigned again without one: the service's voice URL");
     }
 
     @ParameterizedTest
@@ -133,7 +169,8 @@ class OutboundCallTest extends GatewayTestSupport {
             assertEquals(201, call("09000000001").status());
         }
 
-        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+        // the token add-provider's check was given serves every call
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(GENTOKEN)));
         pbx.verify(5, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-1")));
     }
 
@@ -164,14 +201,14 @@ class OutboundCallTest extends GatewayTestSupport {
                 .willReturn(aResponse().withStatus(401).withBody("{\"status\":\"error\",\"message\":\"Token expired\"}")));
         pbx.stubFor(post(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-fresh"))
                 .willReturn(aResponse().withBody("{\"status\":\"success\",\"call_id\":\"55\"}")));
+        // add-provider's check is given jwt-revoked, which the first dial uses
         providerWithAgent();
-        pbx.resetScenarios();
 
         Response response = call("09000000001");
 
         assertEquals(201, response.status(), response.body());
         assertEquals("55", response.json().get("providerCallId").asText());
-        pbx.verify(2, postRequestedFor(urlPathEqualTo(GENTOKEN)));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-revoked")));
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)).withHeader("Apitoken", equalTo("jwt-fresh")));
     }
@@ -192,9 +229,14 @@ class OutboundCallTest extends GatewayTestSupport {
 
     @Test
     void concurrentCallsShareOneTokenRefresh() throws Exception {
-        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).willReturn(aResponse().withFixedDelay(300)
-                .withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-1\",\"expiry_time\":\"" + kolkataTimeIn(30)
-                        + "\"}")));
+        // add-provider's check is given a token that has already expired; the refresh is slow
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-old\","
+                        + "\"expiry_time\":\"" + kolkataTimeIn(-5) + "\"}"))
+                .willSetStateTo("refresh"));
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).inScenario("tokens").whenScenarioStateIs("refresh")
+                .willReturn(aResponse().withFixedDelay(300).withBody("{\"status\":\"success\",\"Apitoken\":\"jwt-1\","
+                        + "\"expiry_time\":\"" + kolkataTimeIn(30) + "\"}")));
         pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
         providerWithAgent();
 

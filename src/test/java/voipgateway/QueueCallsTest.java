@@ -1,6 +1,8 @@
 package voipgateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +11,18 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +69,8 @@ class QueueCallsTest extends GatewayTestSupport {
         assertEquals("req-1", call.getString("idempotencyKey"));
         assertEquals("default", call.getString("userId"));
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        // no voice URL is set here: no callback_url is sent
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)).withRequestBody(containing("callback_url")));
     }
 
     @Test
@@ -105,17 +113,28 @@ class QueueCallsTest extends GatewayTestSupport {
     }
 
     @Test
-    void aMessageThatCanNeverSucceedIsDeadLetteredWithTheReason() throws Exception {
-        enqueue("{\"requestId\": \"broken\", ");
+    void aMessageThatCanNeverSucceedIsDeadLetteredAsItCameWithTheReason() throws Exception {
+        String broken = "{\"requestId\": \"broken\", ";
+        enqueue(broken);
         Map<String, Object> unknownAgent = request("req-nobody");
         unknownAgent.put("agentId", "nobody");
-        enqueue(unknownAgent);
+        String nobody = JSON.writeValueAsString(unknownAgent);
+        enqueue(nobody);
 
-        List<JsonNode> letters = List.of(deadLetter(), deadLetter());
+        Map<String, Message> letters = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            Message letter = deadLetter();
+            letters.put(letter.getBody(String.class), letter);
+        }
 
-        assertTrue(letters.stream().anyMatch(l -> "body".equals(l.path("field").asText())), letters.toString());
-        assertTrue(letters.stream().anyMatch(l -> "agentId".equals(l.path("field").asText())
-                && "req-nobody".equals(l.path("requestId").asText())), letters.toString());
+        assertEquals(Set.of(broken, nobody), letters.keySet(), "each dead letter is the original message");
+        assertEquals("body", letters.get(broken).getHeader("field"));
+        assertEquals("bad_request", letters.get(broken).getHeader("error"));
+        assertEquals("body is not valid JSON", letters.get(broken).getHeader("reason"));
+        assertEquals("agentId", letters.get(nobody).getHeader("field"));
+        assertEquals("req-nobody", letters.get(nobody).getHeader("requestId"));
+        assertTrue(letters.get(nobody).getHeader("reason", String.class).contains("nobody"),
+                letters.get(nobody).getHeaders().toString());
         pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 
@@ -125,20 +144,29 @@ class QueueCallsTest extends GatewayTestSupport {
         foreign.put("tenantId", "tenant-b");
         enqueue(foreign);
 
-        JsonNode letter = deadLetter();
+        Message letter = deadLetter();
 
-        assertEquals("agentId", letter.path("field").asText(), letter.toString());
+        assertEquals("agentId", letter.getHeader("field"), letter.getHeaders().toString());
+        assertEquals(JSON.readTree(JSON.writeValueAsString(foreign)), JSON.readTree(letter.getBody(String.class)));
         pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 
     @Test
     void aProviderOutageIsRedeliveredUntilTheDialGoesThrough() throws Exception {
+        // the account's token is already expired, so the dial must ask gentoken first: the outage is met before
+        // any dial request leaves
+        pbxIssuesToken("jwt-expired", "2000-01-01 00:00:00");
+        assertEquals(200, send("POST", "/voip/add-provider", providerBody()).status());
         pbx.stop();
         try {
             enqueue(request("req-outage"));
-            Thread.sleep(2500);
-            assertEquals(null, consumer.receiveBody(EVENTS, 100), "no outcome while the PBX is down");
+            // tried and rolled back for redelivery: the entry is released with the reason, nothing is published
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Document call = db().getCollection("calls").find().first();
+                return call != null && "released".equals(call.getString("claim")) && call.get("lastError") != null;
+            });
             assertEquals("pending", db().getCollection("calls").find().first().getString("status"));
+            assertEquals(null, consumer.receiveBody(EVENTS, 100), "no outcome while the PBX is down");
         } finally {
             pbx.start();
         }
@@ -169,9 +197,9 @@ class QueueCallsTest extends GatewayTestSupport {
         return JSON.readTree(event);
     }
 
-    private JsonNode deadLetter() throws Exception {
-        String letter = consumer.receiveBody(DEAD_LETTERS, 20_000, String.class);
+    private Message deadLetter() {
+        Exchange letter = consumer.receive(DEAD_LETTERS, 20_000);
         assertNotNull(letter, "a dead letter was published");
-        return JSON.readTree(letter);
+        return letter.getMessage();
     }
 }

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Operators edit routes/ while the service runs: a saved file goes live, a broken one breaks nothing else. */
+/**
+ * Operators edit routes/ while the service runs: a new file goes live, an edited one (a shipped route too)
+ * changes what the service does, and a broken one is read, refused, and breaks nothing else.
+ */
 class RouteReloadTest extends GatewayTestSupport {
 
     private Path routes;
@@ -33,22 +36,47 @@ class RouteReloadTest extends GatewayTestSupport {
     }
 
     @Test
-    void aNewRouteFileGoesLiveAndABrokenOneLeavesTheOthersServing() throws Exception {
-        Files.writeString(routes.resolve("ping.yaml"), """
+    void newAndEditedRouteFilesGoLiveAndABrokenOneLeavesTheOthersServing() throws Exception {
+        Files.writeString(routes.resolve("ping.yaml"), ping("pong"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "pong".equals(send("GET", "/ping", null).body()));
+
+        Files.writeString(routes.resolve("ping.yaml"), ping("pong, edited"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "pong, edited".equals(send("GET", "/ping", null).body()));
+
+        Files.writeString(routes.resolve("broken.yaml"), "- route:\n    id: broken\n    from: [ this is not a route");
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().lines()
+                .anyMatch(line -> line.contains("broken.yaml") && !line.contains("ping.yaml")));
+
+        assertEquals("pong, edited", send("GET", "/ping", null).body());
+        assertEquals(200, send("GET", "/voip/numbers", null).status());
+        // while a broken file lies in routes/, Camel refuses every reload (it parses them all): fix it or remove it
+        Files.delete(routes.resolve("broken.yaml"));
+    }
+
+    @Test
+    void anEditedShippedRouteChangesWhatTheServiceDoes() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+        Path dialcall = routes.resolve("sanspbx-dialcall.yaml");
+        Files.writeString(dialcall, Files.readString(dialcall).replace("[ok] SansPBX: Call initiated successfully",
+                "[ok] SansPBX: Call placed (route edited while running)"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            assertEquals(201, call("09000000001").status());
+            return capturedLogs().contains("[ok] SansPBX: Call placed (route edited while running)");
+        });
+    }
+
+    private static String ping(String answer) {
+        return """
                 - route:
                     id: answer-ping
                     from:
                       uri: platform-http:/ping
                       steps:
                         - setBody:
-                            constant: pong
-                """);
-        await().atMost(Duration.ofSeconds(20)).until(() -> "pong".equals(send("GET", "/ping", null).body()));
-
-        Files.writeString(routes.resolve("broken.yaml"), "- route:\n    id: broken\n    from: [ this is not a route");
-        Thread.sleep(2000);
-
-        assertEquals("pong", send("GET", "/ping", null).body());
-        assertEquals(200, send("GET", "/voip/numbers", null).status());
+                            constant: "%s"
+                """.formatted(answer);
     }
 }

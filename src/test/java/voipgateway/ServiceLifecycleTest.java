@@ -3,6 +3,9 @@ package voipgateway;
 import java.net.ServerSocket;
 
 import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +62,41 @@ class ServiceLifecycleTest extends GatewayTestSupport {
 
             assertTrue(rootMessage(refused).contains("already in use"), rootMessage(refused));
         }
+    }
+
+    @Test
+    void refusesToStartWhenTheEmbeddedBrokerCannotBind() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Main main = Application.create();
+            main.addOverrideProperty("voip.encryption-key", KEY);
+            main.addOverrideProperty("voip.data-dir", dataDir.resolve("broker-taken").toString());
+            main.addOverrideProperty("port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+            main.addOverrideProperty("broker.embedded-port", Integer.toString(taken.getLocalPort()));
+
+            Exception refused = assertThrows(Exception.class, main::start);
+
+            assertTrue(rootMessage(refused).contains("already in use"), rootMessage(refused));
+            assertTrue(rootMessage(refused).contains("BROKER_EMBEDDED_PORT"), rootMessage(refused));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"voip.rate-limit-requests, 100000000, VOIP_RATE_LIMIT_REQUESTS",
+            "voip.rate-limit-period-ms, soon, VOIP_RATE_LIMIT_PERIOD_MS",
+            "voip.dial-claim-seconds, 5, VOIP_DIAL_CLAIM_SECONDS",
+            "sanspbx.timezone, Mars/Olympus, SANSPBX_TIMEZONE",
+            "voip.voice-url, not a url, VOIP_VOICE_URL",
+            "voip.provider-breaker.failure-rate-threshold, 0, VOIP_PROVIDER_BREAKER_FAILURE_RATE_THRESHOLD"})
+    void refusesToStartWithASettingItCannotHonour(String key, String value, String variable) {
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", KEY);
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("bad-setting-" + variable).toString());
+        main.addOverrideProperty("port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        main.addOverrideProperty(key, value);
+
+        Exception refused = assertThrows(Exception.class, main::start);
+
+        assertTrue(rootMessage(refused).startsWith("setting " + key + " (" + variable + ")"), rootMessage(refused));
     }
 
     private static String rootMessage(Throwable t) {

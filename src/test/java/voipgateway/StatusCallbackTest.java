@@ -278,14 +278,12 @@ class StatusCallbackTest extends GatewayTestSupport {
     private Response postForm(String path, Map<String, Object> form, String signature) throws Exception {
         String body = form.entrySet().stream().map(e -> e.getKey() + "="
                 + URLEncoder.encode(e.getValue().toString(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+        var request = java.net.http.HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
         if (signature != null) {
             request.header("X-Twilio-Signature", signature);
         }
-        var response = java.net.http.HttpClient.newHttpClient().send(request.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+        return send(request);
     }
 }

@@ -18,11 +18,16 @@ import voipgateway.storage.MongoRequests;
 /** Agents in {@code agents}, keyed by tenant and the voice platform's own agent id; created on first use. */
 public class AgentStore {
 
-    private static final Set<String> ASSIGN_FIELDS = Set.of("agentId");
+    private static final Set<String> ASSIGN_FIELDS = Set.of("agentId", "voiceUrl");
 
-    /** The {@code {"agentId"}} body of an assignment. */
-    public String agentIdOf(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
-        return JsonRequest.parse(body, contentType, ASSIGN_FIELDS).id("agentId");
+    /**
+     * The {@code {"agentId", "voiceUrl"?}} body of an assignment: the agent, and its own voice webhook (property
+     * {@code voiceUrl}; null = the service's voip.voice-url).
+     */
+    public String agentIdOf(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
+        JsonRequest json = JsonRequest.parse(body, contentType, ASSIGN_FIELDS);
+        exchange.setProperty("voiceUrl", json.optionalUrl("voiceUrl"));
+        return json.id("agentId");
     }
 
     public void upsert(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,

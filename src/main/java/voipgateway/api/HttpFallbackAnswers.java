@@ -4,6 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -15,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * JSON answers for what fails in the HTTP server before any route runs: a path nothing serves (404), a body
  * over the size limit (413), and a request the server cannot even read, such as a query or form field that no
- * HTTP header may hold (400). Without this, Vert.x answers those with HTML or a bare 500.
+ * HTTP header may hold (400), and a request line or headers too long to decode (414, 431). Without this, Vert.x
+ * answers those with HTML, an empty body or a bare 500.
  */
 public class HttpFallbackAnswers implements ExtendedStartupListener {
 
@@ -71,13 +76,34 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
         }
     }
 
+    /**
+     * A request Vert.x could not even decode (a request line or headers over its limits) never reaches a route:
+     * the server answers it here, and closes the connection as Vert.x's own handler does.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        // the rest of what was sent cannot be read either: the connection closes once this answer is out
+        request.response().putHeader("Connection", "close");
+        if (cause instanceof TooLongHttpLineException) {
+            answer(request.response(), 414, "uri_too_long", "the request line is longer than this service accepts");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            answer(request.response(), 431, "headers_too_large", "the request headers are larger than this service accepts");
+        } else {
+            answer(request.response(), 400, "bad_request", "the request could not be read as HTTP");
+        }
+    }
+
     private static void answer(RoutingContext ctx, int status, String error, String message) {
-        if (ctx.response().ended()) {
+        answer(ctx.response(), status, error, message);
+    }
+
+    private static void answer(HttpServerResponse response, int status, String error, String message) {
+        if (response.ended()) {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("message", message);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
     }
 }

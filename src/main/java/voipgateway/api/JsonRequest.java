@@ -1,12 +1,13 @@
 package voipgateway.api;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A request body read as a JSON object, with typed accessors that fail with a 400 naming the field.
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class JsonRequest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_TEXT = 512;
 
     private final JsonNode root;
@@ -33,7 +33,7 @@ public final class JsonRequest {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = Json.STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body", "body is not valid JSON");
         }
@@ -87,6 +87,28 @@ public final class JsonRequest {
     public String optionalId(String field) {
         JsonNode node = root.get(field);
         return node == null || node.isNull() ? null : id(field);
+    }
+
+    /** A required absolute http(s) URL without user info or fragment. */
+    public String url(String field) {
+        String value = text(field).trim();
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getUserInfo() == null && uri.getFragment() == null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(field, field + " must be an absolute http(s) URL without user info");
+    }
+
+    /** An optional URL (absent or null: null). */
+    public String optionalUrl(String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : url(field);
     }
 
     /** A required whole number given as a JSON number or a string of digits. */

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.api.Json;
 
 /**
  * SansPBX's post-call status callback: JSON with {@code Linkedid} (the dialcall's call id), {@code disposition},
@@ -21,7 +21,6 @@ import voipgateway.api.ApiException;
  */
 public class SansPbxCallbacks {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Map<String, String> DISPOSITIONS = Map.of(
             "ANSWER", "completed", "ANSWERED", "completed", "NO ANSWER", "no-answer", "NOANSWER", "no-answer",
@@ -37,7 +36,7 @@ public class SansPbxCallbacks {
     public StatusEvent parse(@Body String body, @Header("call") String urlCallId, @Header("token") String urlToken) {
         JsonNode json;
         try {
-            json = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
         } catch (Exception e) {
             json = null;
         }
@@ -78,7 +77,7 @@ public class SansPbxCallbacks {
         putIfPresent(changes, "recordingUrl", text(json, "recfile"));
         putIfPresent(changes, "endReason", text(json, "cause_txt") != null ? text(json, "cause_txt") : disposition);
         @SuppressWarnings("unchecked")
-        Map<String, Object> fields = MAPPER.convertValue(json, Map.class);
+        Map<String, Object> fields = Json.MAPPER.convertValue(json, Map.class);
         return new StatusEvent("SansPBX", recordId, linkedId, status, endedAt, changes,
                 Payloads.withoutSecrets(fields), urlCallId, urlToken);
     }

@@ -33,22 +33,27 @@ public class CallStore {
 
     private static final int MAX_PAGE_SIZE = 200;
 
-    private final String callbackUrl;
+    private final String voiceUrl;
     private final String statusCallbackUrl;
     private final CallbackTokens tokens;
 
-    public CallStore(String callbackUrl, String statusCallbackUrl, CallbackTokens tokens) {
-        this.callbackUrl = callbackUrl;
+    /** {@code voiceUrl}: the AI platform's voice webhook for every agent without one of its own; empty = none. */
+    public CallStore(String voiceUrl, String statusCallbackUrl, CallbackTokens tokens) {
+        this.voiceUrl = voiceUrl;
         this.statusCallbackUrl = statusCallbackUrl;
         this.tokens = tokens;
     }
 
-    /** What SansPBX is asked to dial for this call: its own id travels as record_id and in the callback URLs. */
+    /**
+     * What SansPBX is asked to dial for this call: its own id travels as record_id and in the status callback URL;
+     * the voice webhook is the agent's own (kept on its DID when assigned), else the service's, else none.
+     */
     public DialRequest dialRequest(@ExchangeProperty("callId") ObjectId callId,
             @ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("number") Document number) {
         String id = callId.toHexString();
         String did = number.getString("phoneNumber");
-        return new DialRequest(request.callTo(), Dids.callerId(did), did, id, tokens.urlFor(callbackUrl, id),
+        String voice = number.getString("assignedVoiceUrl") != null ? number.getString("assignedVoiceUrl") : voiceUrl;
+        return new DialRequest(request.callTo(), Dids.callerId(did), did, id, voice.isEmpty() ? null : voice,
                 tokens.urlFor(statusCallbackUrl, id));
     }
 

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -24,6 +23,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
+import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.crypto.Sha256;
 import voipgateway.providers.SansPbxAccount;
@@ -41,7 +41,6 @@ public class DialLedger {
     public static final String DEFAULT_TENANT = "default";
     /** The claim of an entry released for a retry (a value, so the compare-and-set can match it exactly). */
     private static final String RELEASED = "released";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** How long a claim holds before a retry may look at it again (longer than any provider request). */
     private final Duration lease;
@@ -263,7 +262,7 @@ public class DialLedger {
 
     private static String json(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

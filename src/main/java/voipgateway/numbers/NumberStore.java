@@ -11,6 +11,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.Ids;
@@ -61,14 +62,20 @@ public class NumberStore {
                 Updates.setOnInsert("createdAt", now)), true);
     }
 
-    /** Gives the number to the agent, unless another agent holds it. */
+    /**
+     * Gives the number to the agent, unless another agent holds it. The agent's voice webhook is kept on the
+     * number, so a dial finds it in the one read of the agent's line.
+     */
     public void claim(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("tenantId") String tenant, Message message) {
+            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
         ObjectId id = Ids.objectId(numberId, "numberId", "number");
         MongoRequests.update(message,
                 Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant), Filters.eq("status", "active"),
                         Filters.or(Filters.eq("assignedAgentId", null), Filters.eq("assignedAgentId", agentId))),
-                Updates.combine(Updates.set("assignedAgentId", agentId), Updates.set("assignedAt", new Date())), false);
+                Updates.combine(Updates.set("assignedAgentId", agentId), Updates.set("assignedAt", new Date()),
+                        voiceUrl == null ? Updates.unset("assignedVoiceUrl") : Updates.set("assignedVoiceUrl", voiceUrl)),
+                false);
     }
 
     /** An agent calls from one DID: the numbers it held before are released. */
@@ -77,14 +84,19 @@ public class NumberStore {
             Message message) {
         MongoRequests.updateMany(message, Filters.and(Filters.eq("userId", tenant), Filters.eq("assignedAgentId", agentId),
                 Filters.ne("_id", number.getObjectId("_id"))),
-                Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt")));
+                unassigned());
     }
 
     public void release(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
             Message message) {
         ObjectId id = Ids.objectId(numberId, "numberId", "number");
         MongoRequests.update(message, Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant)),
-                Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt")), false);
+                unassigned(), false);
+    }
+
+    private static Bson unassigned() {
+        return Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt"),
+                Updates.unset("assignedVoiceUrl"));
     }
 
     public void queryById(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
@@ -140,6 +152,9 @@ public class NumberStore {
         view.put("providerId", number.getObjectId("providerId").toHexString());
         view.put("status", number.getString("status"));
         view.put("assignedAgentId", number.getString("assignedAgentId"));
+        if (number.getString("assignedVoiceUrl") != null) {
+            view.put("voiceUrl", number.getString("assignedVoiceUrl"));
+        }
         return view;
     }
 }

@@ -1,6 +1,5 @@
 package voipgateway.providers;
 
-import java.net.URI;
 import java.util.Set;
 
 import org.apache.camel.Body;
@@ -29,24 +28,9 @@ public record ProviderRegistration(String provider, SansPbxAccount account, Stri
         if (username.contains(":")) {
             throw ApiException.badRequest("username", "username must not contain ':' (it separates user and password in Basic-auth)");
         }
-        SansPbxAccount account = new SansPbxAccount(null, 0, url(json, "tokenEndpoint"), url(json, "dialEndpoint"),
+        SansPbxAccount account = new SansPbxAccount(null, 0, json.url("tokenEndpoint"), json.url("dialEndpoint"),
                 json.text("accessToken"), json.text("accessKey"), json.wholeNumber("appId"), username,
                 json.text("password"));
         return new ProviderRegistration(SANSPBX, account, Dids.require(json.text("did"), "did"));
-    }
-
-    private static String url(JsonRequest json, String field) {
-        String value = json.text(field).trim();
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getUserInfo() == null && uri.getFragment() == null) {
-                return value;
-            }
-        } catch (Exception e) {
-            // fall through to the one message below
-        }
-        throw ApiException.badRequest(field, field + " must be an absolute http(s) URL without user info");
     }
 }

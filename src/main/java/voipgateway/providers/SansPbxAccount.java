@@ -9,6 +9,10 @@ public record SansPbxAccount(String id, long version, String tokenEndpoint, Stri
 
     /** The key a token is cached under: a changed account never reuses the old account's token. */
     public String cacheKey() {
+        return cacheKey(id, version);
+    }
+
+    public static String cacheKey(String id, long version) {
         return id + "@" + version;
     }
 

@@ -2,6 +2,8 @@ package voipgateway.queue;
 
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.Service;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
@@ -14,7 +16,7 @@ public final class BrokerConnections {
     private BrokerConnections() {
     }
 
-    public static ConnectionFactory forUrl(String url, String username, String password) {
+    public static CachingConnectionFactory forUrl(String url, String username, String password) {
         String user = username == null || username.isBlank() ? null : username;
         String secret = password == null || password.isBlank() ? null : password;
         ConnectionFactory connections = url.startsWith("amqp://") || url.startsWith("amqps://")
@@ -22,5 +24,18 @@ public final class BrokerConnections {
                 : new ActiveMQConnectionFactory(url, user, secret);
         // one connection, sessions and producers reused: the bus is used for every request and outcome
         return new CachingConnectionFactory(connections);
+    }
+
+    /**
+     * Closes the shared connection when Camel stops. Added after the embedded broker, it stops before it (services
+     * stop in reverse order): a normal shutdown then finds no broken connection to report.
+     */
+    public static Service closing(CachingConnectionFactory connections) {
+        return new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                connections.destroy();
+            }
+        };
     }
 }

@@ -3,7 +3,9 @@ package voipgateway.queue;
 import java.nio.file.Path;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -51,11 +53,19 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setRedeliveryDelay(1000)
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000)
-                .setMaxDeliveryAttempts(-1));
+                .setMaxDeliveryAttempts(-1)
+                // never reached (redelivery has no limit), but named so the broker does not warn at every start
+                .setDeadLetterAddress(SimpleString.of(callsQueue + ".dead-letter"))
+                .setExpiryAddress(SimpleString.of(callsQueue + ".dead-letter")));
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
         LOG.info("Embedded ActiveMQ Artemis broker listening on {} (journal in {})", url(), dir);
+    }
+
+    /** The running broker, for its health and its queues. */
+    public ActiveMQServer server() {
+        return broker.getActiveMQServer();
     }
 
     @Override

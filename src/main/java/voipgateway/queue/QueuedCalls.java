@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -14,6 +13,7 @@ import org.bson.Document;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.Ids;
+import voipgateway.api.Json;
 import voipgateway.api.JsonRequest;
 import voipgateway.calls.DialLedger;
 import voipgateway.calls.OutboundCallRequest;
@@ -24,7 +24,6 @@ import voipgateway.calls.OutboundCallRequest;
  */
 public class QueuedCalls {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("requestId", "agentId", "leadId", "toPhone", "tenantId", "metadata");
 
     /** The request; its ledger key is the requestId, else the broker's message id. */
@@ -47,7 +46,7 @@ public class QueuedCalls {
     /** The outcome event, from the answer the ledger stored for the call. */
     public Map<String, Object> outcome(@ExchangeProperty("requestId") String requestId,
             @ExchangeProperty("storedResponse") Document response, Message message) throws Exception {
-        JsonNode body = MAPPER.readTree(response.getString("body"));
+        JsonNode body = Json.MAPPER.readTree(response.getString("body"));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("requestId", requestId);
         event.put("callId", body.path("id").asText(null));
@@ -61,16 +60,23 @@ public class QueuedCalls {
         return event;
     }
 
-    /** Why a message can never succeed, for the dead-letter queue. */
-    public Map<String, Object> deadLetter(@Body String original, Exchange exchange) {
+    /**
+     * A message that can never succeed, as the dead-letter queue gets it: the original body untouched (so it can be
+     * fixed and sent again), and why in headers {@code reason}, {@code error}, {@code field}, {@code requestId}.
+     */
+    public void deadLetter(Exchange exchange) {
         ApiException failure = ErrorResponses.toApiException(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 Throwable.class));
-        Map<String, Object> letter = new LinkedHashMap<>(ErrorResponses.body(failure));
-        letter.put("requestId", Ids.isValid(exchange.getProperty("requestId", String.class))
-                ? exchange.getProperty("requestId", String.class) : null);
-        letter.put("message", original);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader("reason", failure.getMessage());
-        return letter;
+        String requestId = exchange.getProperty("requestId", String.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader("reason", failure.getMessage());
+        message.setHeader("error", failure.error());
+        if (failure.field() != null) {
+            message.setHeader("field", failure.field());
+        }
+        if (Ids.isValid(requestId)) {
+            message.setHeader("requestId", requestId);
+        }
     }
 }

@@ -10,12 +10,12 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import voipgateway.api.InvalidCredentialsException;
+import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.providers.SansPbxAccount;
 
@@ -25,7 +25,6 @@ import voipgateway.providers.SansPbxAccount;
  */
 public class SansPbxAnswers {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
 
@@ -100,7 +99,7 @@ public class SansPbxAnswers {
 
     private static JsonNode parse(String body) {
         try {
-            JsonNode json = body == null ? null : MAPPER.readTree(body);
+            JsonNode json = body == null ? null : Json.MAPPER.readTree(body);
             return json != null && json.isObject() ? json : null;
         } catch (Exception e) {
             return null;

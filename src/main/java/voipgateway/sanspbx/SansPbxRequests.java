@@ -6,17 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import voipgateway.api.Json;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.SansPbxAccount;
 
 /** Builds the two SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
 public class SansPbxRequests {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ProviderHosts hosts;
 
@@ -33,11 +32,16 @@ public class SansPbxRequests {
                 json(Map.of("access_key", account.accessKey())));
     }
 
-    /** POST dialEndpoint, Apitoken header, body {appid (a number), call_to, caller_id, custom_field}. */
+    /**
+     * POST dialEndpoint, Apitoken header, body {appid (a number), call_to, caller_id, custom_field}; custom_field
+     * holds the AI platform's voice webhook as callback_url (when there is one), our status_callback and record_id.
+     */
     public void dialcall(@ExchangeProperty("account") SansPbxAccount account, @ExchangeProperty("dial") DialRequest dial,
             @ExchangeProperty("apiToken") String apiToken, Message message) {
         Map<String, Object> customField = new LinkedHashMap<>();
-        customField.put("callback_url", dial.callbackUrl());
+        if (dial.voiceUrl() != null) {
+            customField.put("callback_url", dial.voiceUrl());
+        }
         customField.put("status_callback", dial.statusCallback());
         customField.put("record_id", dial.recordId());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -64,7 +68,7 @@ public class SansPbxRequests {
 
     private static String json(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a SansPBX request", e);
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
+import org.bson.Document;
 import voipgateway.providers.SansPbxAccount;
 
 /**
@@ -40,6 +41,16 @@ public class TokenCache {
             }
             return token.apiToken();
         }
+    }
+
+    /**
+     * The token add-provider's credential check was given, kept for the account as stored (its id and version):
+     * adding an account and placing its first calls cost one gentoken.
+     */
+    public void keep(@ExchangeProperty("provider") Document provider,
+            @ExchangeProperty("checkedToken") SansPbxToken token) {
+        tokens.put(SansPbxAccount.cacheKey(provider.getObjectId("_id").toHexString(),
+                provider.getDate("updatedAt").getTime()), token);
     }
 
     /** The PBX said the token is no longer valid: drop it, unless another call has already replaced it. */

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import voipgateway.api.Json;
 
 /**
  * A SansPBX stand-in for demo mode, so the quickstart places a call on a machine with nothing else: gentoken and
@@ -32,7 +32,6 @@ import org.apache.camel.Message;
  */
 public class SansPbxSimulator {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int KEPT_REQUESTS = 200;
 
@@ -119,7 +118,7 @@ public class SansPbxSimulator {
         callbacks.schedule(() -> {
             try {
                 http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(report))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(report))).build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
                 // a real PBX would retry; the demo simply reports nothing
@@ -135,7 +134,7 @@ public class SansPbxSimulator {
         String text = exchange.getMessage().getBody(String.class);
         JsonNode body;
         try {
-            body = text == null ? null : MAPPER.readTree(text);
+            body = text == null ? null : Json.MAPPER.readTree(text);
         } catch (Exception e) {
             body = null;
         }

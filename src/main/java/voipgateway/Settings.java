@@ -1,0 +1,106 @@
+package voipgateway;
+
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Locale;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The settings of application.properties (or their environment variables), read once at start-up and checked:
+ * a value the service cannot honour is a one-line refusal to start that names the setting and its variable,
+ * never a service that hangs or fails later on the first request.
+ */
+final class Settings {
+
+    private final PropertiesComponent props;
+
+    Settings(PropertiesComponent props) {
+        this.props = props;
+    }
+
+    String text(String key, String otherwise) {
+        return props.resolveProperty(key).orElse(otherwise).trim();
+    }
+
+    boolean flag(String key) {
+        String value = text(key, "false").toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw refuse(key, value, "true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    long whole(String key, long min, long max) {
+        String value = text(key, "");
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw refuse(key, value, "a whole number from " + min + " to " + max);
+    }
+
+    int port(String key, int min) {
+        return (int) whole(key, min, 65_535);
+    }
+
+    Duration seconds(String key, long min, long max) {
+        return Duration.ofSeconds(whole(key, min, max));
+    }
+
+    Duration millis(String key, long min, long max) {
+        return Duration.ofMillis(whole(key, min, max));
+    }
+
+    ZoneId zone(String key) {
+        String value = text(key, "");
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw refuse(key, value, "a time zone such as Asia/Kolkata");
+        }
+    }
+
+    /** An absolute http(s) URL, or empty (= not set). */
+    String url(String key) {
+        String value = text(key, "");
+        if (value.isEmpty()) {
+            return value;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value;
+            }
+        } catch (Exception e) {
+            // refused below
+        }
+        // a URL may carry a token: it is not repeated
+        throw new IllegalStateException("setting " + key + " (" + variable(key) + ") must be an absolute http(s)"
+                + " URL, or empty");
+    }
+
+    /** One setting against another: {@code check} false is a refusal that says why. */
+    static void require(boolean check, String key, String why) {
+        if (!check) {
+            throw new IllegalStateException("setting " + key + " (" + variable(key) + ") " + why);
+        }
+    }
+
+    private static IllegalStateException refuse(String key, String value, String expected) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return new IllegalStateException("setting " + key + " (" + variable(key) + ") must be " + expected
+                + ", not '" + shown + "'");
+    }
+
+    /** The environment variable that overrides a key, as camel-main names it. */
+    static String variable(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,36 @@
+package voipgateway.health;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.client.MongoDatabase;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.bson.Document;
+
+/** MongoDB answers a ping within two seconds. */
+public class MongoHealthCheck extends AbstractHealthCheck {
+
+    private final MongoDatabase database;
+
+    public MongoHealthCheck(MongoDatabase database) {
+        super("voip-gateway", "mongodb");
+        this.database = database.withTimeout(2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try {
+            database.runCommand(new Document("ping", 1));
+            builder.up();
+        } catch (RuntimeException e) {
+            // the driver's message may name hosts and users: only its kind is told
+            builder.down().message("MongoDB does not answer (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}
