@@ -2,14 +2,10 @@ package voipgateway;
 
 import java.util.Arrays;
 
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import voipgateway.crypto.KeyRotation;
-import voipgateway.health.HealthReport;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key
@@ -51,23 +47,6 @@ public final class Application {
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         main.configure().addConfiguration(GatewayConfiguration.class);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport started) {
-                var props = started.getCamelContext().getPropertiesComponent();
-                boolean demo = Boolean.parseBoolean(props.resolveProperty("voip.demo").orElse("false"));
-                String port = props.resolveProperty("camel.server.port").orElse("?");
-                // "ready" only when GET /health would say so
-                String down = HealthReport.downParts(HealthCheckHelper.invokeReadiness(started.getCamelContext()));
-                if (down.isEmpty()) {
-                    LOG.info("voip-gateway ready on port {}{}", port,
-                            demo ? " (DEMO MODE: SansPBX simulator under /simulator/sanspbx)" : "");
-                } else {
-                    LOG.warn("voip-gateway started on port {} but is NOT READY: {} (GET /health tells when it is)",
-                            port, down);
-                }
-            }
-        });
         return main;
     }
 }

@@ -46,6 +46,7 @@ import voipgateway.health.BrokerHealthCheck;
 import voipgateway.health.HealthReport;
 import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
+import voipgateway.health.ReadyLog;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderBreakers;
 import voipgateway.providers.ProviderHosts;
@@ -99,6 +100,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         context.addStartupListener(new HttpFallbackAnswers(port));
+        context.addStartupListener(new ReadyLog(port, demo));
         Vertx vertx = HttpServerVertx.create(new VertxOptions());
         registry.bind("vertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {

@@ -1,9 +1,13 @@
 package voipgateway;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,28 @@ class DemoQuickstartTest extends GatewayTestSupport {
                 "completed".equals(send("GET", callPath, null).json().get("status").asText()));
         JsonNode completed = send("GET", callPath, null).json();
         assertEquals("ANSWER", completed.at("/statusHistory/0/payload/disposition").asText());
+
+        // the README's log excerpt is what this run printed (times, ports and numbers aside)
+        List<String> printed = capturedLogs().lines().map(DemoQuickstartTest::shape).toList();
+        for (String line : readmeLogExcerpt()) {
+            Matcher parts = Pattern.compile("^\\S+ (\\S+)\\s+\\[[^\\]]*\\] (.*)$").matcher(line);
+            assertTrue(parts.matches(), "a README log line as the console prints it: " + line);
+            String expected = shape(parts.group(1) + " " + parts.group(2));
+            assertTrue(printed.contains(expected), "the run printed no line like: " + line);
+        }
+    }
+
+    /** A log line with its numbers and runs of spaces made alike. */
+    private static String shape(String line) {
+        return line.replaceAll("[0-9]+", "#").replaceAll("\\s+", " ").trim();
+    }
+
+    private static List<String> readmeLogExcerpt() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```text", readme.indexOf("<!-- log excerpt")) + "```text".length();
+        List<String> lines = readme.substring(start, readme.indexOf("```", start)).strip().lines().toList();
+        assertTrue(lines.size() >= 5, "the README has its log excerpt");
+        return lines;
     }
 
     @Test

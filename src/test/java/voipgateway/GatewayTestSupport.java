@@ -90,7 +90,7 @@ public abstract class GatewayTestSupport {
     private void captureLogs() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         logCapture = WriterAppender.newBuilder().setName("secret-scan-" + getClass().getSimpleName()).setTarget(logs)
-                .setLayout(PatternLayout.newBuilder().withPattern("%c %m%n%throwable").build()).build();
+                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1} - %m%n%throwable").build()).build();
         logCapture.start();
         context.getConfiguration().getRootLogger().addAppender(logCapture, Level.ALL, null);
         context.updateLoggers();

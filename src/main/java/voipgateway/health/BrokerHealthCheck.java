@@ -3,25 +3,19 @@ package voipgateway.health;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import voipgateway.queue.EmbeddedBroker;
 
 /**
  * The embedded broker is running: Artemis stops itself after a critical I/O error (a full disk, a broken journal)
  * while the process goes on. An external broker is judged by the queue consumer's connection instead.
  */
-public class BrokerHealthCheck extends AbstractHealthCheck {
+public class BrokerHealthCheck extends ReadinessCheck {
 
     private final EmbeddedBroker broker;
 
     public BrokerHealthCheck(EmbeddedBroker broker) {
-        super("voip-gateway", "broker");
+        super("broker");
         this.broker = broker;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

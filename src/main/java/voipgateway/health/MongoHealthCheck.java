@@ -5,22 +5,16 @@ import java.util.concurrent.TimeUnit;
 
 import com.mongodb.client.MongoDatabase;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.bson.Document;
 
 /** MongoDB answers a ping within two seconds. */
-public class MongoHealthCheck extends AbstractHealthCheck {
+public class MongoHealthCheck extends ReadinessCheck {
 
     private final MongoDatabase database;
 
     public MongoHealthCheck(MongoDatabase database) {
-        super("voip-gateway", "mongodb");
+        super("mongodb");
         this.database = database.withTimeout(2, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Route;
 import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.jms.listener.AbstractMessageListenerContainer;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
@@ -15,18 +14,13 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * consumers on the queue. Camel's consumers check does not see a JMS listener that lost its broker and retries
  * forever. Another endpoint (Kafka, ...) is left to Camel's own consumers check.
  */
-public class QueueConsumerHealthCheck extends AbstractHealthCheck {
+public class QueueConsumerHealthCheck extends ReadinessCheck {
 
     private final String routeId;
 
     public QueueConsumerHealthCheck(String routeId) {
-        super("voip-gateway", "queue-consumer");
+        super("queue-consumer");
         this.routeId = routeId;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

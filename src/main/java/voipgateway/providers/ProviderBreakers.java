@@ -51,9 +51,4 @@ public class ProviderBreakers {
             breaker.onError(took, TimeUnit.NANOSECONDS, exchange.getException());
         }
     }
-
-    /** The state of an account's breaker (CLOSED, OPEN, HALF_OPEN), for tests and operators. */
-    public CircuitBreaker.State state(String accountId) {
-        return breakers.circuitBreaker(accountId).getState();
-    }
 }

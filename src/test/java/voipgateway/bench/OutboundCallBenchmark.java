@@ -42,7 +42,7 @@ class OutboundCallBenchmark extends GatewayTestSupport {
             assertEquals(201, call("09000000001").status());
         }
 
-        // a changed account starts with an empty token cache: the measured calls include the first refresh
+        // a changed account is a new cache entry, holding the token its credential check was given
         Map<String, Object> changed = providerBody();
         changed.put("appId", "7");
         send("POST", "/voip/add-provider", changed);

@@ -1,0 +1,47 @@
+package voipgateway.health;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.health.HealthCheckHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Once everything has started: "ready" only when GET /health would say so, else what is down. */
+public class ReadyLog implements ExtendedStartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("voipgateway.Application");
+
+    private final String port;
+    private final boolean demo;
+
+    public ReadyLog(int port, boolean demo) {
+        this.port = Integer.toString(port);
+        this.demo = demo;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the routes have not started yet
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        // consumers connect in the background: a few seconds to get there before saying what is down
+        String down = HealthReport.downParts(HealthCheckHelper.invokeReadiness(context));
+        for (int wait = 0; !down.isEmpty() && wait < 25; wait++) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            down = HealthReport.downParts(HealthCheckHelper.invokeReadiness(context));
+        }
+        if (down.isEmpty()) {
+            LOG.info("voip-gateway ready on port {}{}", port,
+                    demo ? " (DEMO MODE: SansPBX simulator under /simulator/sanspbx)" : "");
+        } else {
+            LOG.warn("voip-gateway started on port {} but is NOT READY: {} (GET /health tells when it is)", port, down);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package voipgateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Logs that tell the truth: a client's mistake is not an ERROR, a message going back to the broker is one line,
+ * a normal shutdown prints no stack trace, and the broker's audit trail stays out.
+ */
+class LogsTest extends GatewayTestSupport {
+
+    @Test
+    void aClientsMistakeIsLoggedAsInfoNotAsAnError() throws Exception {
+        assertEquals(400, sendRaw("POST", "/calls/outbound", "application/json", "{\"agentId\": 7}").status());
+        assertEquals(401, sendAs("wrong-key", "GET", "/calls", null, null).status());
+
+        List<String> refusals = capturedLogs().lines().filter(l -> l.contains("[refused]")).toList();
+        assertEquals(2, refusals.size(), capturedLogs());
+        assertTrue(refusals.stream().allMatch(l -> l.startsWith("INFO")), refusals.toString());
+        assertTrue(capturedLogs().lines().noneMatch(l -> l.startsWith("ERROR")), capturedLogs());
+    }
+
+    @Test
+    void aMessageGoingBackToTheBrokerIsOneLineWithoutAStackTrace() throws Exception {
+        pbxIssuesToken("jwt-expired", "2000-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        providerWithAgent();
+        pbx.stop();
+        try {
+            ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
+            producer.sendBody("jms:queue:voip.outbound-calls", JSON.writeValueAsString(Map.of("requestId", "req-log",
+                    "agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001")));
+            producer.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[error] call request req-log"));
+        } finally {
+            pbx.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[queue] request req-log"));
+
+        List<String> lines = capturedLogs().lines().toList();
+        List<String> redelivered = lines.stream().filter(l -> l.contains("[error] call request req-log")).toList();
+        assertTrue(redelivered.stream().allMatch(l -> l.startsWith("WARN") && l.endsWith("the broker redelivers it")),
+                redelivered.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("ERROR")), capturedLogs());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("AMQ601")), "no broker audit lines");
+    }
+
+    @Test
+    void aNormalShutdownPrintsNoStackTrace() {
+        int before = capturedLogs().length();
+        stop();
+        String shutdown = capturedLogs().substring(before);
+        start();
+
+        assertTrue(shutdown.contains("shutdown"), shutdown);
+        assertTrue(shutdown.lines().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("ERROR")), shutdown);
+    }
+}
