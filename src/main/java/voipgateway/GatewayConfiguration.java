@@ -79,7 +79,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         boolean demo = settings.flag("voip.demo");
         Path dataDir = Path.of(settings.text("voip.data-dir", "data"));
         Clock clock = Clock.systemUTC();
-        checkRouteSettings(settings);
+        long connectMillis = settings.whole("camel.component.http.connect-timeout", 1, 60_000);
+        long responseMillis = settings.whole("camel.component.http.response-timeout", 1, 600_000);
+        long ratePeriodMillis = settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
+        checkRouteSettings(settings, connectMillis + responseMillis);
         int port = settings.port("camel.server.port", 0);
         String brokerUrl = settings.text("broker.url", "");
         int brokerPort = settings.port("broker.embedded-port", 1);
@@ -88,7 +91,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String statusCallbackUrl = settings.url("voip.status-callback-url");
         String publicBaseUrl = settings.url("public.base.url");
         CircuitBreakerConfig breakers = breakerConfig(settings);
-        PoolingHttpClientConnectionManager providerConnections = providerConnections(settings);
+        PoolingHttpClientConnectionManager providerConnections = providerConnections(settings, connectMillis,
+                responseMillis);
         Duration claim = settings.seconds("voip.dial-claim-seconds", 1, 86_400);
         Duration tokenMargin = settings.seconds("sanspbx.token-refresh-margin-seconds", 0, 3_600);
         Duration tokenUnknownExpiry = settings.seconds("sanspbx.token-unknown-expiry-ttl-seconds", 1, 86_400);
@@ -155,7 +159,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("queuedCalls", new QueuedCalls());
 
         registry.bind("errorResponses", new ErrorResponses(
-                Math.max(1, settings.whole("voip.rate-limit-period-ms", 1, Long.MAX_VALUE) / 1000)));
+                Math.max(1, ratePeriodMillis / 1000)));
         registry.bind("providerStore", new ProviderStore(cipher));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
@@ -189,16 +193,13 @@ public class GatewayConfiguration implements CamelConfiguration {
     private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field"};
 
     /** Settings the routes read themselves ({{...}}): checked here, since a route cannot refuse to start. */
-    private static void checkRouteSettings(Settings settings) {
+    private static void checkRouteSettings(Settings settings, long providerRequestMillis) {
         // Camel's throttle hangs every request with a maximum in the hundreds of millions
         settings.whole("voip.rate-limit-requests", 1, 1_000_000);
-        settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
-        long connect = settings.whole("camel.component.http.connect-timeout", 1, 60_000);
-        long response = settings.whole("camel.component.http.response-timeout", 1, 600_000);
         // a claim outlives the longest dial: two token requests and two dial requests, each at its limits
-        Settings.require(settings.whole("voip.dial-claim-seconds", 1, 86_400) * 1000 > 4 * (connect + response),
+        Settings.require(settings.whole("voip.dial-claim-seconds", 1, 86_400) * 1000 > 4 * providerRequestMillis,
                 "voip.dial-claim-seconds", "must be longer than four provider requests at their timeouts ("
-                        + 4 * (connect + response) / 1000 + " s)");
+                        + 4 * providerRequestMillis / 1000 + " s)");
     }
 
     private static CircuitBreakerConfig breakerConfig(Settings settings) {
@@ -217,13 +218,12 @@ public class GatewayConfiguration implements CamelConfiguration {
      * and a pooled connection is checked before it is used again (at most 1 ms). A PBX that went away has closed
      * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown.
      */
-    private static PoolingHttpClientConnectionManager providerConnections(Settings settings) {
+    private static PoolingHttpClientConnectionManager providerConnections(Settings settings, long connectMillis,
+            long responseMillis) {
         return PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(
-                                settings.whole("camel.component.http.connect-timeout", 1, 60_000)))
-                        .setSocketTimeout(Timeout.ofMilliseconds(
-                                settings.whole("camel.component.http.response-timeout", 1, 600_000)))
+                        .setConnectTimeout(Timeout.ofMilliseconds(connectMillis))
+                        .setSocketTimeout(Timeout.ofMilliseconds(responseMillis))
                         .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
                         .build())
                 .setMaxConnPerRoute((int) settings.whole("voip.provider-connections-per-host", 1, 10_000))
