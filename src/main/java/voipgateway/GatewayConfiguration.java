@@ -101,11 +101,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         long mongoSelectionMillis = settings.whole("mongodb.server-selection-timeout-ms", 100, 600_000);
         int mongoPort = settings.port("mongodb.embedded-port", 0);
         boolean allowHttpProviders = demo || settings.flag("voip.allow-http-providers");
+        int httpWorkers = (int) settings.whole("voip.http-worker-threads", 1, 4_000);
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         context.addStartupListener(new HttpFallbackAnswers(port));
         context.addStartupListener(new ReadyLog(port, demo));
-        Vertx vertx = HttpServerVertx.create(new VertxOptions());
+        // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight
+        Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers));
         registry.bind("vertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override

@@ -66,7 +66,8 @@ public abstract class GatewayTestSupport {
     protected static final String DIALCALL = "/pbxadmin/sanpbxapi/dialcall";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1, as dialers speak it (the JDK's default tries an h2c upgrade first). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     protected WireMockServer pbx;
     protected Main gateway;
@@ -147,13 +148,17 @@ public abstract class GatewayTestSupport {
     @BeforeAll
     void startGateway() throws Exception {
         captureLogs();
-        // a fixed port, so a test can stop the PBX and start it again where the service expects it
-        pbx = new WireMockServer(wireMockConfig().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
-        pbx.start();
+        startPbx();
         dataDir = Files.createTempDirectory("voip-gateway-test");
         port = AvailablePortFinder.getNextAvailable();
         brokerPort = AvailablePortFinder.getNextAvailable();
         start();
+    }
+
+    /** The SansPBX stand-in; a fixed port, so a test can stop it and start it again where the service expects it. */
+    protected void startPbx() {
+        pbx = new WireMockServer(wireMockConfig().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
+        pbx.start();
     }
 
     /** Settings a test changes between a stop() and a start(), over everything else. */
