@@ -62,7 +62,10 @@ public class CallStore {
             @ExchangeProperty("providerCallId") String providerCallId, Message message) {
         Date now = new Date();
         int rank = CallLifecycle.rank(CallLifecycle.INITIATED);
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId), Filters.lt("statusRank", rank)),
+        // the call as dialing left it (rank 0); a callback that overtook the answer moved it on. An equality, which
+        // the unique {_id, statusRank} index answers
+        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId),
+                Filters.eq("statusRank", CallLifecycle.rank(CallLifecycle.DIALING))),
                 Updates.combine(
                         Updates.set("status", CallLifecycle.INITIATED),
                         Updates.set("statusRank", rank),

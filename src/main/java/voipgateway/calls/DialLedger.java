@@ -20,6 +20,7 @@ import org.apache.camel.Message;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
@@ -138,8 +139,8 @@ public class DialLedger {
         String claim = UUID.randomUUID().toString();
         exchange.setProperty("claim", claim);
         Date now = new Date();
-        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId),
-                Filters.eq("status", CallLifecycle.PENDING), Filters.eq("claim", expectedClaim)), Updates.combine(
+        // a claim value belongs to one state of one entry (a pending one here): {_id, claim} is a unique index
+        MongoRequests.update(exchange.getMessage(), claimed(callId, expectedClaim), Updates.combine(
                         Updates.set("status", CallLifecycle.DIALING),
                         Updates.set("claim", claim),
                         Updates.set("claimedAt", now),
@@ -157,8 +158,7 @@ public class DialLedger {
     public void settleUnknown(@ExchangeProperty("callId") ObjectId callId,
             @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
         Document response = unknownResponse(callId, "the dial request got no answer; the call's outcome is unknown");
-        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId),
-                Filters.eq("status", CallLifecycle.DIALING), Filters.eq("claim", expectedClaim)), Updates.combine(
+        MongoRequests.update(exchange.getMessage(), claimed(callId, expectedClaim), Updates.combine(
                         Updates.set("status", CallLifecycle.UNKNOWN),
                         Updates.set("failureReason", "dial answer never stored"),
                         Updates.unset("claim"),
@@ -190,7 +190,7 @@ public class DialLedger {
         if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
             Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
             update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
-                    .append("failureReason", failure.getMessage()).append("response", response);
+                    .append("failureReason", failure.getMessage()).append("response", response).append("claim", null);
         } else if (notDialled) {
             update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
                     .append("lastError", failure.getMessage());
@@ -200,7 +200,7 @@ public class DialLedger {
             update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
                     .append("response", response).append("claim", null);
         }
-        MongoRequests.update(exchange.getMessage(), Filters.and(Filters.eq("_id", callId), Filters.eq("claim", claim)),
+        MongoRequests.update(exchange.getMessage(), claimed(callId, claim),
                 new Document("$set", update.append("updatedAt", now)), false);
     }
 
@@ -226,6 +226,15 @@ public class DialLedger {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getInteger("status"));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         return response.getString("body");
+    }
+
+    /**
+     * The entry in the state this claim was made for. Claims are fresh UUIDs for a pending or a dialing entry (or
+     * "released" for a pending one) and are cleared when the entry settles, so the claim alone names the state;
+     * {_id, claim} is a unique index, which even the embedded server answers without a scan.
+     */
+    private static Bson claimed(ObjectId callId, String claim) {
+        return Filters.and(Filters.eq("_id", callId), Filters.eq("claim", claim));
     }
 
     private static boolean refused(Throwable cause) {

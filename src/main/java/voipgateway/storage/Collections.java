@@ -27,6 +27,8 @@ public final class Collections {
         db.getCollection(CALLS).createIndex(Indexes.ascending("userId", "idempotencyKey"),
                 new IndexOptions().unique(true));
         db.getCollection(CALLS).createIndex(Indexes.ascending("providerCallId"));
+        // the dial ledger's compare-and-set on (call, claim), answered by an index on the embedded server too
+        db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "claim"), new IndexOptions().unique(true));
         // lets a status change be a compare-and-set on (call, status rank) that an index answers
         db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "statusRank"), new IndexOptions().unique(true));
     }
