@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,8 +19,7 @@ public class HealthReport {
 
     public Map<String, Object> readiness(Exchange exchange) {
         Collection<HealthCheck.Result> results = HealthCheckHelper.invokeReadiness(exchange.getContext());
-        List<Map<String, Object>> down = results.stream().filter(r -> r.getState() != HealthCheck.State.UP)
-                .map(HealthReport::describe).toList();
+        List<Map<String, Object>> down = down(results).map(HealthReport::describe).toList();
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, down.isEmpty() ? 200 : 503);
@@ -34,8 +34,12 @@ public class HealthReport {
 
     /** The failing parts, for the log line that tells whether the service is ready. */
     public static String downParts(Collection<HealthCheck.Result> results) {
-        return String.join(", ", results.stream().filter(r -> r.getState() != HealthCheck.State.UP)
+        return String.join(", ", down(results)
                 .map(r -> r.getCheck().getId() + r.getMessage().map(m -> " (" + m + ")").orElse("")).toList());
+    }
+
+    private static Stream<HealthCheck.Result> down(Collection<HealthCheck.Result> results) {
+        return results.stream().filter(r -> r.getState() != HealthCheck.State.UP);
     }
 
     private static Map<String, Object> describe(HealthCheck.Result result) {

@@ -86,13 +86,18 @@ public class ProviderStore {
             throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
         }
         String id = provider.getObjectId("_id").toHexString();
-        long version = provider.getDate("updatedAt").getTime();
+        long version = versionOf(provider);
         SansPbxAccount account = opened.get(id);
         if (account == null || account.version() != version) {
             account = decrypt(id, version, provider.get("credentials", Document.class));
             opened.put(id, account);
         }
         return account;
+    }
+
+    /** A stored account's version: it changes whenever the account does (its updatedAt). */
+    public static long versionOf(Document provider) {
+        return provider.getDate("updatedAt").getTime();
     }
 
     private SansPbxAccount decrypt(String id, long version, Document c) {

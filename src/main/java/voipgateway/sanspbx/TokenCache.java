@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
+import voipgateway.providers.ProviderStore;
 import voipgateway.providers.SansPbxAccount;
 
 /**
@@ -50,7 +51,7 @@ public class TokenCache {
     public void keep(@ExchangeProperty("provider") Document provider,
             @ExchangeProperty("checkedToken") SansPbxToken token) {
         tokens.put(SansPbxAccount.cacheKey(provider.getObjectId("_id").toHexString(),
-                provider.getDate("updatedAt").getTime()), token);
+                ProviderStore.versionOf(provider)), token);
     }
 
     /** The PBX said the token is no longer valid: drop it, unless another call has already replaced it. */
