@@ -28,17 +28,20 @@ import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import org.slf4j.LoggerFactory;
+import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.api.HttpServerVertx;
 import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbackTokens;
+import voipgateway.callbacks.DeferredCallbacks;
 import voipgateway.callbacks.SansPbxCallbacks;
 import voipgateway.callbacks.StatusEventStore;
 import voipgateway.callbacks.TwilioCallbacks;
 import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallStore;
+import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialLedger;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -59,6 +62,7 @@ import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.SansPbxRequests;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
+import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
 import voipgateway.tenants.TenantAdmin;
@@ -102,6 +106,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         int mongoPort = settings.port("mongodb.embedded-port", 0);
         boolean allowHttpProviders = demo || settings.flag("voip.allow-http-providers");
         int httpWorkers = (int) settings.whole("voip.http-worker-threads", 1, 4_000);
+        Duration cacheAge = settings.seconds("voip.cache-seconds", 1, 300);
+        long cacheEntries = settings.whole("voip.cache-entries", 1, 10_000_000);
+        long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         context.addStartupListener(new HttpFallbackAnswers(port));
@@ -137,17 +144,21 @@ public class GatewayConfiguration implements CamelConfiguration {
                 mongoSelectionMillis);
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
-        registry.bind("apiKeys", new ApiKeys());
+        registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));
+        registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
         registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
         bootstrapApiKey(storage.client().getDatabase(database), settings.text("voip.bootstrap-api-key", ""), demo);
         // GET /health: Camel's health checks, these three with its routes and consumers
         registry.bind("mongoHealth", new MongoHealthCheck(storage.client().getDatabase(database)));
         registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("dial-queued-call"));
         registry.bind("healthReport", new HealthReport());
+        registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(storage.client().getDatabase(database),
+                storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
 
         if (brokerUrl.isBlank()) {
             EmbeddedBroker broker = new EmbeddedBroker(dataDir, brokerPort,
-                    settings.text("broker.calls-queue", "voip.outbound-calls"));
+                    settings.text("broker.calls-queue", "voip.outbound-calls"),
+                    settings.text("broker.callbacks-queue", "voip.status-callbacks"));
             broker.start();
             context.addService(broker, true, true);
             registry.bind("embeddedBroker", broker);
@@ -167,10 +178,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("agentStore", new AgentStore());
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
         registry.bind("callStore", new CallStore(voiceUrl, statusCallbackUrl, callbackTokens));
+        registry.bind("callVersions", new CallVersions());
         registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
         registry.bind("twilioCallbacks", new TwilioCallbacks());
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
+        registry.bind("deferredCallbacks", new DeferredCallbacks());
         registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
         // demo mode calls its own simulator over plain http on this host
         ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,

@@ -29,7 +29,7 @@ class AmqpBusTest extends GatewayTestSupport {
             try {
                 int amqpPort = AvailablePortFinder.getNextAvailable();
                 external = new EmbeddedBroker(Files.createTempDirectory("external-broker"), amqpPort,
-                        "voip.outbound-calls");
+                        "voip.outbound-calls", "voip.status-callbacks");
                 external.start();
             } catch (Exception e) {
                 throw new IllegalStateException(e);

@@ -21,12 +21,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * MongoDB given by URI (a separate server process stand-in on its own socket), stopped and started again under
- * the running service: a callback that cannot be stored is answered 503 so the provider retries, and the retry
- * is stored once MongoDB is back; a dial whose answer could not be stored is never dialled again.
+ * the running service: a callback that cannot be stored now is kept on the broker (202) and applied once MongoDB is
+ * back, without the provider retrying; a dial whose answer could not be stored is never dialled again.
  */
 class MongoOutageTest extends GatewayTestSupport {
 
@@ -90,7 +91,7 @@ class MongoOutageTest extends GatewayTestSupport {
     }
 
     @Test
-    void aCallbackIsAnswered503WhileMongoIsDownAndStoredWhenTheProviderRetries() throws Exception {
+    void aCallbackWhileMongoIsDownIsKeptAndAppliedOnceWhenItIsBack() throws Exception {
         pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
         pbxDials("{\"status\":\"success\",\"call_id\":\"4711\"}");
         providerWithAgent();
@@ -108,8 +109,10 @@ class MongoOutageTest extends GatewayTestSupport {
         mongo.shutdownNow();
         try {
             Response down = send("POST", url, report);
-            assertEquals(503, down.status(), down.body());
-            assertEquals("storage_unavailable", down.json().get("error").asText());
+            assertEquals(202, down.status(), down.body());
+            assertTrue(down.json().get("deferred").asBoolean(), down.body());
+            // the PBX sends it again (it did not trust the first answer): harmless
+            assertEquals(202, send("POST", url, report).status());
 
             pbx.resetRequests();
             Response callWhileDown = call("09000000001");
@@ -123,12 +126,12 @@ class MongoOutageTest extends GatewayTestSupport {
         } finally {
             startMongo();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> sendAs("", "GET", "/health", null, null).status() == 200);
-
-        Response retried = send("POST", url, report);
-        assertEquals(200, retried.status(), retried.body());
+        // applied from the broker, no retry by the provider needed
+        await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(db().getCollection("calls")
+                .find(new Document("_id", new ObjectId(callId))).first().getString("status")));
         Document stored = db().getCollection("calls").find(new Document("_id", new ObjectId(callId))).first();
-        assertEquals("completed", stored.getString("status"));
-        assertEquals(1, stored.getList("statusHistory", Document.class).size());
+        assertEquals(1, stored.getList("statusHistory", Document.class).size(), "applied once");
+        assertEquals(8, stored.getInteger("billSeconds"));
+        assertTrue(capturedLogs().contains("[deferred] SansPBX: call " + callId + " completed kept on the broker"));
     }
 }

@@ -4,6 +4,7 @@ import java.util.Date;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -11,12 +12,16 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
 import voipgateway.storage.MongoRequests;
 
 /** Agents in {@code agents}, keyed by tenant and the voice platform's own agent id; created on first use. */
 public class AgentStore {
+
+    /** The agent's field naming the DID (voipnumbers _id) it calls from. */
+    public static final String LINE = "numberId";
 
     private static final Set<String> ASSIGN_FIELDS = Set.of("agentId", "voiceUrl");
 
@@ -30,12 +35,23 @@ public class AgentStore {
         return json.id("agentId");
     }
 
-    public void upsert(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
+    /**
+     * The agent's line is now this number: written on the agent (so a dial finds it by {@code _id}), answering
+     * the agent as it was before (its previous line, if any, is released next).
+     */
+    public void assignLine(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
+            @ExchangeProperty("number") Document number, Message message) {
         Date now = new Date();
         MongoRequests.update(message, Filters.eq("_id", key(tenant, agentId)), Updates.combine(
-                Updates.set("userId", tenant), Updates.set("agentId", agentId), Updates.set("updatedAt", now),
-                Updates.setOnInsert("createdAt", now)), true);
+                Updates.set("userId", tenant), Updates.set("agentId", agentId),
+                Updates.set(LINE, number.getObjectId("_id")), Updates.set("updatedAt", now),
+                Updates.setOnInsert("createdAt", now)), true, ReturnDocument.BEFORE);
+    }
+
+    /** The line the agent held before this assignment (property {@code previousLine}), unless it is this one. */
+    public ObjectId previousLine(Document before, @ExchangeProperty("number") Document number) {
+        ObjectId previous = before == null ? null : before.getObjectId(LINE);
+        return number.getObjectId("_id").equals(previous) ? null : previous;
     }
 
     public void queryById(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
@@ -44,15 +60,22 @@ public class AgentStore {
     }
 
     /** Agent ids are the platform's own, unique within a tenant. */
-    private static String key(String tenant, String agentId) {
+    public static String key(String tenant, String agentId) {
         return tenant + "/" + agentId;
     }
 
-    /** The agent has no DID: 404, saying whether the agent is unknown or just without a number. */
-    public void failWithoutLine(Document agent, @ExchangeProperty("agentId") String agentId) {
+    /** The agent with a line (404 otherwise, saying whether the agent is unknown or just without a number). */
+    public Document requireLine(Document agent, @ExchangeProperty("agentId") String agentId) {
         if (agent == null) {
             throw ApiException.notFound("agentId", "agent '" + agentId + "' does not exist; assign it a number first");
         }
-        throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
+        if (agent.getObjectId(LINE) == null) {
+            throw withoutLine();
+        }
+        return agent;
+    }
+
+    public static ApiException withoutLine() {
+        return ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
     }
 }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -57,32 +56,6 @@ public class CallStore {
                 tokens.urlFor(statusCallbackUrl, id));
     }
 
-    /** The provider took the call; a status callback that overtook this answer keeps its newer status. */
-    public void markInitiated(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty("providerCallId") String providerCallId, Message message) {
-        Date now = new Date();
-        int rank = CallLifecycle.rank(CallLifecycle.INITIATED);
-        // the call as dialing left it (rank 0); a callback that overtook the answer moved it on. An equality, which
-        // the unique {_id, statusRank} index answers
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", callId),
-                Filters.eq("statusRank", CallLifecycle.rank(CallLifecycle.DIALING))),
-                Updates.combine(
-                        Updates.set("status", CallLifecycle.INITIATED),
-                        Updates.set("statusRank", rank),
-                        Updates.set("providerCallId", providerCallId),
-                        Updates.set("initiatedAt", now),
-                        Updates.set("updatedAt", now)), false);
-    }
-
-    public void attachProviderCallId(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty("providerCallId") String providerCallId, Message message) {
-        Date now = new Date();
-        MongoRequests.update(message, Filters.eq("_id", callId), Updates.combine(
-                Updates.set("providerCallId", providerCallId),
-                Updates.set("initiatedAt", now),
-                Updates.set("updatedAt", now)), false);
-    }
-
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */
     public void queryList(@Header("agentId") String agentId, @Header("status") String status,
             @Header("from") String from, @Header("to") String to, @Header("page") String page,
@@ -121,7 +94,7 @@ public class CallStore {
     public Map<String, Object> page(List<Document> calls, @Header("pageNumber") int pageNumber,
             @Header("pageSize") int pageSize) {
         Map<String, Object> page = new LinkedHashMap<>();
-        page.put("items", calls.stream().limit(pageSize).map(this::view).toList());
+        page.put("items", calls.stream().limit(pageSize).map(CallStore::view).toList());
         page.put("page", pageNumber);
         page.put("limit", pageSize);
         page.put("hasMore", calls.size() > pageSize);
@@ -146,19 +119,21 @@ public class CallStore {
         return Integer.parseInt(value);
     }
 
-    public void queryById(@Header("id") String id, @ExchangeProperty("tenantId") String tenant, Message message) {
-        MongoRequests.query(message, Filters.and(Filters.eq("_id", Ids.objectId(id, "id", "call")),
-                Filters.eq("userId", tenant)));
+    /** By {@code _id} alone (an index everywhere); the tenant is checked on the document read. */
+    public void queryById(@Header("id") String id, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", Ids.objectId(id, "id", "call")));
     }
 
-    public Map<String, Object> found(@Header("id") String id, Document call) {
-        if (call == null) {
+    /** Another tenant's call does not exist for this one. */
+    public Map<String, Object> found(@Header("id") String id, @ExchangeProperty("tenantId") String tenant,
+            Document call) {
+        if (call == null || !tenant.equals(call.getString("userId"))) {
             throw ApiException.notFound("id", "call '" + Ids.safe(id) + "' does not exist");
         }
         return view(call);
     }
 
-    public Map<String, Object> view(Document call) {
+    public static Map<String, Object> view(Document call) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",

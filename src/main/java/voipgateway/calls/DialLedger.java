@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
@@ -20,7 +20,6 @@ import org.apache.camel.Message;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
@@ -62,7 +61,11 @@ public class DialLedger {
         exchange.setProperty("retryable", key != null);
     }
 
-    /** Creates the ledger entry unless one exists for this key: an upsert that answers the entry as stored. */
+    /**
+     * Creates the ledger entry unless one exists for this key: an upsert that answers the entry as stored. A new
+     * entry is written as {@code dialing} under this request's claim: the one write before the provider hears of
+     * the call (property {@code call}).
+     */
     public void claim(@ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("dialKey") String key,
             @ExchangeProperty("tenantId") String tenant, @ExchangeProperty("number") Document number,
             @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
@@ -81,24 +84,26 @@ public class DialLedger {
                 .append("provider", number.getString("provider"))
                 .append("providerId", new ObjectId(account.id()))
                 .append("requestHash", hash(request))
-                .append("status", CallLifecycle.PENDING)
+                .append("status", CallLifecycle.DIALING)
                 .append("statusRank", 0)
                 .append("claim", claim)
                 .append("claimedAt", now)
                 .append("createdAt", now)
-                .append("updatedAt", now);
-        MongoRequests.update(exchange.getMessage(),
-                Filters.and(Filters.eq("userId", tenant), Filters.eq("idempotencyKey", key)),
+                .append("updatedAt", now)
+                .append(CallVersions.VERSION, 1);
+        // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
+        MongoRequests.update(exchange.getMessage(), MongoRequests.match("userId", tenant, "idempotencyKey", key),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
                         .toList()), true);
     }
 
     /**
-     * What to do with the entry found under the key: {@code dial} (ours, or a released one taken over),
-     * {@code replay} (it has its result), {@code settle-unknown} (a dial whose claim expired without an answer);
-     * otherwise 422 (same key, another request) or 409 (still in flight).
+     * What to do with the entry found under the key: {@code dial} (this request created it), {@code take-over}
+     * (a released entry), {@code replay} (it has its result), {@code settle-unknown} (a dial whose claim expired
+     * without an answer); otherwise 422 (same key, another request) or 409 (still in flight).
      */
     public String decide(Document entry, @ExchangeProperty("request") OutboundCallRequest request, Exchange exchange) {
+        exchange.setProperty("call", entry);
         ObjectId mine = exchange.getProperty("callId", ObjectId.class);
         if (entry.getObjectId("_id").equals(mine)) {
             return "dial";
@@ -117,7 +122,7 @@ public class DialLedger {
                 || entry.getDate("claimedAt").toInstant().plus(lease).isBefore(new Date().toInstant());
         if (CallLifecycle.PENDING.equals(status) && (RELEASED.equals(entry.get("claim")) || expired)) {
             exchange.setProperty("expectedClaim", entry.get("claim"));
-            return "dial";
+            return "take-over";
         }
         if (CallLifecycle.DIALING.equals(status) && expired) {
             exchange.setProperty("expectedClaim", entry.get("claim"));
@@ -133,44 +138,69 @@ public class DialLedger {
                 + " retry later for its result");
     }
 
-    /** The one atomic change that lets a request dial: pending (with the claim it saw) to dialing. */
-    public void startDialing(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
+    /** Taking over a released entry: pending (with the claim it was seen with) to dialing under a new claim. */
+    public CallChange startDialing(@ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
         String claim = UUID.randomUUID().toString();
         exchange.setProperty("claim", claim);
-        Date now = new Date();
-        // a claim value belongs to one state of one entry (a pending one here): {_id, claim} is a unique index
-        MongoRequests.update(exchange.getMessage(), claimed(callId, expectedClaim), Updates.combine(
-                        Updates.set("status", CallLifecycle.DIALING),
-                        Updates.set("claim", claim),
-                        Updates.set("claimedAt", now),
-                        Updates.set("updatedAt", now)), false);
+        return call -> {
+            if (!CallLifecycle.PENDING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
+                return null;
+            }
+            Date now = new Date();
+            return Updates.combine(Updates.set("status", CallLifecycle.DIALING), Updates.set("claim", claim),
+                    Updates.set("claimedAt", now), Updates.set("updatedAt", now));
+        };
     }
 
-    public void requireWon(Document entry) {
-        if (entry == null) {
+    public void requireWon(@ExchangeProperty("callApplied") boolean applied) {
+        if (!applied) {
             throw ApiException.conflict("Idempotency-Key", "another request with this Idempotency-Key is dialling;"
                     + " retry later for its result");
         }
     }
 
     /** A dial whose claim expired while dialing: the provider may have placed it. Never dialled again. */
-    public void settleUnknown(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
-        Document response = unknownResponse(callId, "the dial request got no answer; the call's outcome is unknown");
-        MongoRequests.update(exchange.getMessage(), claimed(callId, expectedClaim), Updates.combine(
-                        Updates.set("status", CallLifecycle.UNKNOWN),
-                        Updates.set("failureReason", "dial answer never stored"),
-                        Updates.unset("claim"),
-                        Updates.set("response", response),
-                        Updates.set("updatedAt", new Date())), false);
+    public CallChange settleUnknown(@ExchangeProperty("expectedClaim") String expectedClaim) {
+        return call -> {
+            if (!CallLifecycle.DIALING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
+                return null;
+            }
+            return Updates.combine(
+                    Updates.set("status", CallLifecycle.UNKNOWN),
+                    Updates.set("failureReason", "dial answer never stored"),
+                    Updates.unset("claim"),
+                    Updates.set("response", unknownResponse(call.getObjectId("_id"),
+                            "the dial request got no answer; the call's outcome is unknown")),
+                    Updates.set("updatedAt", new Date()));
+        };
     }
 
-    /** The answer a successful dial gave, kept for requests that repeat the key. */
-    public void storeResponse(@ExchangeProperty("callId") ObjectId callId, Object view, Exchange exchange) {
-        Document response = new Document("status", 201).append("body", json(view));
-        MongoRequests.update(exchange.getMessage(), Filters.eq("_id", callId),
-                Updates.combine(Updates.set("response", response), Updates.unset("claim")), false);
+    /**
+     * The provider took the call: its call id, {@code initiated} (unless a status callback that overtook the
+     * answer moved the call on), and the answer kept for requests that repeat the key, in the one write after the
+     * dial.
+     */
+    public CallChange initiated(@ExchangeProperty("providerCallId") String providerCallId,
+            @ExchangeProperty("claim") String claim) {
+        return call -> {
+            Date now = new Date();
+            Document set = new Document("providerCallId", providerCallId).append("updatedAt", now);
+            if (call.get("initiatedAt") == null) {
+                set.append("initiatedAt", now);
+            }
+            int rank = CallLifecycle.rank(CallLifecycle.INITIATED);
+            if (call.getInteger("statusRank", 0) < rank) {
+                set.append("status", CallLifecycle.INITIATED).append("statusRank", rank);
+            }
+            if (!claim.equals(call.get("claim"))) {
+                // settled by another request meanwhile (its claim expired): record what the provider said, no more
+                return new Document("$set", set);
+            }
+            Document after = new Document(call);
+            after.putAll(set);
+            set.append("response", new Document("status", 201).append("body", json(CallStore.view(after))));
+            return new Document("$set", set).append("$unset", new Document("claim", ""));
+        };
     }
 
     /**
@@ -179,45 +209,49 @@ public class DialLedger {
      * retry can come); a refusal is final; anything after the dial was sent without an answer (timeout, reset,
      * 5xx) makes the call unknown.
      */
-    public void settleFailure(@ExchangeProperty("callId") ObjectId callId, @ExchangeProperty("claim") String claim,
+    public CallChange settleFailure(@ExchangeProperty("claim") String claim,
             @ExchangeProperty("dialSent") Boolean dialSent, @ExchangeProperty("retryable") Boolean retryable,
             Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException failure = ErrorResponses.toApiException(cause);
-        Date now = new Date();
-        Document update;
         boolean notDialled = !Boolean.TRUE.equals(dialSent) || notSent(cause);
-        if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
-            Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
-            update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
-                    .append("failureReason", failure.getMessage()).append("response", response).append("claim", null);
-        } else if (notDialled) {
-            update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
-                    .append("lastError", failure.getMessage());
-        } else {
-            Document response = unknownResponse(callId, "the dial request was sent but not answered ("
-                    + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
-            update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
-                    .append("response", response).append("claim", null);
-        }
-        MongoRequests.update(exchange.getMessage(), claimed(callId, claim),
-                new Document("$set", update.append("updatedAt", now)), false);
+        return call -> {
+            if (!claim.equals(call.get("claim"))) {
+                return null;
+            }
+            Document update;
+            if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
+                Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
+                update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
+                        .append("failureReason", failure.getMessage()).append("response", response).append("claim", null);
+            } else if (notDialled) {
+                update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
+                        .append("lastError", failure.getMessage());
+            } else {
+                Document response = unknownResponse(call.getObjectId("_id"), "the dial request was sent but not answered ("
+                        + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
+                update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
+                        .append("response", response).append("claim", null);
+            }
+            return new Document("$set", update.append("updatedAt", new Date()));
+        };
     }
 
     /**
      * The answer as MongoDB now holds it (property {@code storedResponse}): only an acknowledged write makes a
      * request's outcome final, so nothing is reported that a restart could lose.
      */
-    public void useStoredResponse(Document entry, Exchange exchange) {
-        if (entry != null && entry.get("response") != null) {
-            exchange.setProperty("storedResponse", entry.get("response"));
+    public void useStoredResponse(@ExchangeProperty("call") Document call, Exchange exchange) {
+        if (call != null && call.get("response") != null) {
+            exchange.setProperty("storedResponse", call.get("response"));
         }
     }
 
     /** Settling an expired dial lost to another request: it is that request's to report. */
-    public void requireSettled(Document entry, Exchange exchange) {
-        requireWon(entry);
-        useStoredResponse(entry, exchange);
+    public void requireSettled(@ExchangeProperty("callApplied") boolean applied, @ExchangeProperty("call") Document call,
+            Exchange exchange) {
+        requireWon(applied);
+        useStoredResponse(call, exchange);
     }
 
     /** The stored answer as the REST client gets it. */
@@ -226,15 +260,6 @@ public class DialLedger {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getInteger("status"));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         return response.getString("body");
-    }
-
-    /**
-     * The entry in the state this claim was made for. Claims are fresh UUIDs for a pending or a dialing entry (or
-     * "released" for a pending one) and are cleared when the entry settles, so the claim alone names the state;
-     * {_id, claim} is a unique index, which even the embedded server answers without a scan.
-     */
-    private static Bson claimed(ObjectId callId, String claim) {
-        return Filters.and(Filters.eq("_id", callId), Filters.eq("claim", claim));
     }
 
     private static boolean refused(Throwable cause) {

@@ -13,6 +13,7 @@ import org.bson.Document;
 import voipgateway.providers.ProviderStore;
 import voipgateway.providers.SansPbxAccount;
 import voipgateway.storage.Collections;
+import voipgateway.storage.MongoRequests;
 
 /**
  * {@code java -jar voip-gateway.jar rotate-key}: re-encrypts every stored credential under the current key.
@@ -66,7 +67,7 @@ public final class KeyRotation {
             String accountKey = cipher.fingerprint(ProviderStore.accountParts(provider.getString("userId"),
                     provider.getString("provider"), account));
             rewritten += (int) providers.updateOne(
-                    Filters.and(Filters.eq("_id", provider.get("_id")), Filters.eq("credentials", stored)),
+                    MongoRequests.match("_id", provider.get("_id"), "credentials", stored),
                     Updates.combine(Updates.set("credentials", fresh), Updates.set("accountKey", accountKey)))
                     .getModifiedCount();
         }

@@ -13,6 +13,7 @@ import org.apache.camel.Message;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import voipgateway.agents.AgentStore;
 import voipgateway.api.ApiException;
 import voipgateway.api.Ids;
 import voipgateway.providers.ProviderRegistration;
@@ -63,35 +64,42 @@ public class NumberStore {
     }
 
     /**
-     * Gives the number to the agent, unless another agent holds it. The agent's voice webhook is kept on the
-     * number, so a dial finds it in the one read of the agent's line.
+     * Gives the free number to the agent: a compare-and-set on {@code {_id, userId, assignedAgentId: null}}, which
+     * a unique index answers. The agent's voice webhook is kept on the number, so a dial finds it with the line.
      */
     public void claim(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
             @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("tenantId") String tenant,
             Message message) {
-        ObjectId id = Ids.objectId(numberId, "numberId", "number");
-        MongoRequests.update(message,
-                Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant), Filters.eq("status", "active"),
-                        Filters.or(Filters.eq("assignedAgentId", null), Filters.eq("assignedAgentId", agentId))),
+        assign(Ids.objectId(numberId, "numberId", "number"), tenant, null, agentId, voiceUrl, message);
+    }
+
+    /** The agent holds the number already: assigned again (its voice webhook may change). */
+    public void claimAgain(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
+            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("tenantId") String tenant,
+            Message message) {
+        assign(Ids.objectId(numberId, "numberId", "number"), tenant, agentId, agentId, voiceUrl, message);
+    }
+
+    private static void assign(ObjectId id, String tenant, String holder, String agentId, String voiceUrl,
+            Message message) {
+        MongoRequests.update(message, MongoRequests.match("_id", id, "userId", tenant, "assignedAgentId", holder),
                 Updates.combine(Updates.set("assignedAgentId", agentId), Updates.set("assignedAt", new Date()),
                         voiceUrl == null ? Updates.unset("assignedVoiceUrl") : Updates.set("assignedVoiceUrl", voiceUrl)),
                 false);
     }
 
-    /** An agent calls from one DID: the numbers it held before are released. */
-    public void releaseOthers(@ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("number") Document number, @ExchangeProperty("tenantId") String tenant,
+    /** An agent calls from one DID: the one it held before (property {@code previousLine}) is released. */
+    public void releasePrevious(@ExchangeProperty("previousLine") ObjectId previous,
+            @ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
             Message message) {
-        MongoRequests.updateMany(message, Filters.and(Filters.eq("userId", tenant), Filters.eq("assignedAgentId", agentId),
-                Filters.ne("_id", number.getObjectId("_id"))),
-                unassigned());
+        MongoRequests.update(message, MongoRequests.match("_id", previous, "userId", tenant, "assignedAgentId", agentId),
+                unassigned(), false);
     }
 
     public void release(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
             Message message) {
         ObjectId id = Ids.objectId(numberId, "numberId", "number");
-        MongoRequests.update(message, Filters.and(Filters.eq("_id", id), Filters.eq("userId", tenant)),
-                unassigned(), false);
+        MongoRequests.update(message, MongoRequests.match("_id", id, "userId", tenant), unassigned(), false);
     }
 
     private static Bson unassigned() {
@@ -99,15 +107,18 @@ public class NumberStore {
                 Updates.unset("assignedVoiceUrl"));
     }
 
-    public void queryById(@Header("numberId") String numberId, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
-        MongoRequests.query(message, Filters.and(Filters.eq("_id", Ids.objectId(numberId, "numberId", "number")),
-                Filters.eq("userId", tenant)));
+    /** By {@code _id} alone (an index everywhere); the tenant is checked on the document read. */
+    public void queryById(@Header("numberId") String numberId, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", Ids.objectId(numberId, "numberId", "number")));
     }
 
-    /** Why a claim matched nothing: the number does not exist (404), or another agent holds it (409). */
-    public void explainUnclaimed(@Header("numberId") String numberId, @ExchangeProperty("existingNumber") Document number) {
-        if (number == null) {
+    /**
+     * Why a claim matched nothing: the number does not exist for this tenant (404), or another agent holds it
+     * (409).
+     */
+    public void explainUnclaimed(@Header("numberId") String numberId, @ExchangeProperty("existingNumber") Document number,
+            @ExchangeProperty("tenantId") String tenant) {
+        if (number == null || !tenant.equals(number.getString("userId"))) {
             throw ApiException.notFound("numberId", "number '" + Ids.safe(numberId) + "' does not exist");
         }
         if (!"active".equals(number.getString("status"))) {
@@ -117,10 +128,22 @@ public class NumberStore {
                 + " release it first (DELETE /voip/assign-number/" + numberId + ")");
     }
 
-    public void queryAssignedTo(@ExchangeProperty("agentId") String agentId, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
-        MongoRequests.query(message, Filters.and(Filters.eq("userId", tenant), Filters.eq("assignedAgentId", agentId),
-                Filters.eq("status", "active")));
+    /** The DID the agent's document names as its line, by {@code _id}. */
+    public void queryLine(@ExchangeProperty("agent") Document agent, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", agent.getObjectId(AgentStore.LINE)));
+    }
+
+    /**
+     * The number is the one place an assignment is recorded: the agent's line only while the number says so
+     * (released or reassigned since, it is not).
+     */
+    public Document requireAssigned(Document number, @ExchangeProperty("agentId") String agentId,
+            @ExchangeProperty("tenantId") String tenant) {
+        if (number == null || !tenant.equals(number.getString("userId"))
+                || !agentId.equals(number.getString("assignedAgentId")) || !"active".equals(number.getString("status"))) {
+            throw AgentStore.withoutLine();
+        }
+        return number;
     }
 
     /** The tenant's own numbers. */

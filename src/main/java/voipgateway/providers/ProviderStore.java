@@ -71,18 +71,19 @@ public class ProviderStore {
         MongoRequests.query(message, Filters.eq("_id", call.getObjectId("providerId")));
     }
 
-    public void queryActive(@ExchangeProperty("number") Document number, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
-        MongoRequests.query(message, Filters.and(Filters.eq("_id", number.getObjectId("providerId")),
-                Filters.eq("userId", tenant), Filters.eq("isActive", true)));
+    /** The account behind a number: by {@code _id} (an index everywhere), checked by {@link #open}. */
+    public void queryForNumber(@ExchangeProperty("number") Document number, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", number.getObjectId("providerId")));
     }
 
     /**
-     * The stored account with its credentials decrypted, for the request that is about to use them. Decrypting
-     * costs a key derivation per field (milliseconds), so each stored version of an account is decrypted once.
+     * The tenant's active stored account with its credentials decrypted, for the request that is about to use
+     * them. Decrypting costs a key derivation per field (milliseconds), so each stored version of an account is
+     * decrypted once.
      */
-    public SansPbxAccount open(Document provider) {
-        if (provider == null) {
+    public SansPbxAccount open(Document provider, @ExchangeProperty("tenantId") String tenant) {
+        if (provider == null || !tenant.equals(provider.getString("userId"))
+                || !provider.getBoolean("isActive", false)) {
             throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
         }
         String id = provider.getObjectId("_id").toHexString();

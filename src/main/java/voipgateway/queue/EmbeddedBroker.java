@@ -25,12 +25,14 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Path dir;
     private final int port;
     private final String callsQueue;
+    private final String callbacksQueue;
     private EmbeddedActiveMQ broker;
 
-    public EmbeddedBroker(Path dataDir, int port, String callsQueue) {
+    public EmbeddedBroker(Path dataDir, int port, String callsQueue, String callbacksQueue) {
         this.dir = dataDir.resolve("artemis");
         this.port = port;
         this.callsQueue = callsQueue;
+        this.callbacksQueue = callbacksQueue;
     }
 
     public String url() {
@@ -48,19 +50,25 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setPagingDirectory(dir.resolve("paging").toString());
         config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
         config.addAcceptorConfiguration("tcp", url());
-        config.addAddressSetting(callsQueue, new AddressSettings()
-                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
-                .setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(60_000)
-                .setMaxDeliveryAttempts(-1)
-                // never reached (redelivery has no limit), but named so the broker does not warn at every start
-                .setDeadLetterAddress(SimpleString.of(callsQueue + ".dead-letter"))
-                .setExpiryAddress(SimpleString.of(callsQueue + ".dead-letter")));
+        // call requests: a rolled-back one comes back after a growing delay
+        config.addAddressSetting(callsQueue, neverDropped(callsQueue).setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2).setMaxRedeliveryDelay(60_000));
+        // deferred status callbacks: a rolled-back one (a stop mid-apply) comes back first, so their order holds
+        config.addAddressSetting(callbacksQueue, neverDropped(callbacksQueue).setRedeliveryDelay(0));
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
         LOG.info("Embedded ActiveMQ Artemis broker listening on {} (journal in {})", url(), dir);
+    }
+
+    /** A message is redelivered until it is consumed: never dropped after some number of attempts. */
+    private static AddressSettings neverDropped(String queue) {
+        return new AddressSettings()
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setMaxDeliveryAttempts(-1)
+                // never reached (redelivery has no limit), but named so the broker does not warn at every start
+                .setDeadLetterAddress(SimpleString.of(queue + ".dead-letter"))
+                .setExpiryAddress(SimpleString.of(queue + ".dead-letter"));
     }
 
     /** The running broker, for its health and its queues. */

@@ -1,9 +1,18 @@
 package voipgateway.storage;
 
+import java.util.Date;
 
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import voipgateway.agents.AgentStore;
+import voipgateway.calls.CallVersions;
+import voipgateway.tenants.ApiKeys;
 
 /** The collections this service keeps, and the indexes their queries need. */
 public final class Collections {
@@ -21,15 +30,57 @@ public final class Collections {
         db.getCollection(PROVIDERS).createIndex(Indexes.ascending("accountKey"), new IndexOptions().unique(true));
         // a DID exists once
         db.getCollection(NUMBERS).createIndex(Indexes.ascending("phoneNumber"), new IndexOptions().unique(true));
-        db.getCollection(NUMBERS).createIndex(Indexes.ascending("assignedAgentId"));
-        db.getCollection(CALLS).createIndex(Indexes.descending("agentId", "createdAt"));
+        // assignments are compare-and-sets on these exact fields (an index answers them on the embedded server too)
+        db.getCollection(NUMBERS).createIndex(Indexes.ascending("_id", "userId"), new IndexOptions().unique(true));
+        db.getCollection(NUMBERS).createIndex(Indexes.ascending("_id", "userId", "assignedAgentId"),
+                new IndexOptions().unique(true));
+        // listing a tenant's calls newest first, by agent or not (a real MongoDB uses these; the embedded one scans)
+        db.getCollection(CALLS).createIndex(Indexes.compoundIndex(Indexes.ascending("userId"),
+                Indexes.descending("createdAt", "_id")));
+        db.getCollection(CALLS).createIndex(Indexes.compoundIndex(Indexes.ascending("userId", "agentId"),
+                Indexes.descending("createdAt", "_id")));
         // the dial ledger: one call per idempotency key and tenant
         db.getCollection(CALLS).createIndex(Indexes.ascending("userId", "idempotencyKey"),
                 new IndexOptions().unique(true));
-        db.getCollection(CALLS).createIndex(Indexes.ascending("providerCallId"));
-        // the dial ledger's compare-and-set on (call, claim), answered by an index on the embedded server too
-        db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "claim"), new IndexOptions().unique(true));
-        // lets a status change be a compare-and-set on (call, status rank) that an index answers
-        db.getCollection(CALLS).createIndex(Indexes.ascending("_id", "statusRank"), new IndexOptions().unique(true));
+        // every write of a call is a compare-and-set on its version (CallVersions), answered by an index everywhere
+        db.getCollection(CALLS).createIndex(Indexes.ascending("_id", CallVersions.VERSION),
+                new IndexOptions().unique(true));
+        // indexes of earlier versions: each unique index costs every write a lookup on the embedded server
+        for (String obsolete : new String[] {"_id_1_claim_1", "_id_1_statusRank_1", "providerCallId_1",
+                "agentId_-1_createdAt_-1"}) {
+            dropIfPresent(db.getCollection(CALLS), obsolete);
+        }
+        dropIfPresent(db.getCollection(NUMBERS), "assignedAgentId_1");
+        // revoking a key names it by tenant and key id
+        db.getCollection(ApiKeys.COLLECTION).createIndex(Indexes.ascending("tenantId", "keyId"),
+                new IndexOptions().unique(true));
+    }
+
+    private static void dropIfPresent(MongoCollection<Document> collection, String index) {
+        for (Document existing : collection.listIndexes()) {
+            if (index.equals(existing.getString("name"))) {
+                collection.dropIndex(index);
+            }
+        }
+    }
+
+    /**
+     * Data stored before an agent's document named its line: each assigned number is written on its agent once
+     * (a pass over the numbers at start-up, only for agents without a line).
+     */
+    public static void migrate(MongoDatabase db) {
+        MongoCollection<Document> agents = db.getCollection(AGENTS);
+        for (Document number : db.getCollection(NUMBERS).find(Filters.ne("assignedAgentId", null))) {
+            String tenant = number.getString("userId");
+            String agentId = number.getString("assignedAgentId");
+            String key = AgentStore.key(tenant, agentId);
+            Document agent = agents.find(Filters.eq("_id", key)).first();
+            if (agent == null || agent.get(AgentStore.LINE) == null) {
+                agents.updateOne(Filters.eq("_id", key), Updates.combine(
+                        Updates.set(AgentStore.LINE, number.getObjectId("_id")), Updates.set("userId", tenant),
+                        Updates.set("agentId", agentId), Updates.setOnInsert("createdAt", new Date())),
+                        new UpdateOptions().upsert(true));
+            }
+        }
     }
 }

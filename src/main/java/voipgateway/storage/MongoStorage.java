@@ -34,6 +34,12 @@ public class MongoStorage extends ServiceSupport {
             LOG.info("Using MongoDB at {}", new ConnectionString(uri).getHosts());
         }
         Collections.createIndexes(client.getDatabase(database));
+        Collections.migrate(client.getDatabase(database));
+    }
+
+    /** Whether this is the embedded server (no MONGODB_URI). */
+    public boolean embedded() {
+        return embedded != null;
     }
 
     public MongoClient client() {

@@ -1,6 +1,7 @@
 package voipgateway.tenants;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Date;
 import java.util.HexFormat;
 
@@ -10,12 +11,14 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
 import voipgateway.crypto.Sha256;
 import voipgateway.storage.MongoRequests;
+import voipgateway.storage.ReadCache;
 
 /**
  * API keys: {@code Authorization: Bearer <key>} names the tenant a request acts for. Keys are stored only as
@@ -25,14 +28,30 @@ public class ApiKeys {
 
     public static final String COLLECTION = "apikeys";
 
-    /** The key's hash, as the query for its stored entry. */
-    public void queryKey(@Header("Authorization") String authorization, Message message) {
+    /** Tenants of valid keys by key hash (see {@link ReadCache} for how long a revocation takes elsewhere). */
+    private final ReadCache<String, String> tenants;
+
+    public ApiKeys(Duration maxAge, long maxEntries) {
+        this.tenants = new ReadCache<>(maxAge, maxEntries);
+    }
+
+    /**
+     * The key's hash (property {@code apiKeyHash}); a key known to be valid sets property {@code tenantId}
+     * without reading MongoDB.
+     */
+    public void lookUp(@Header("Authorization") String authorization, Exchange exchange) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.length() < 8 || authorization.length() > 200) {
             throw unauthorized();
         }
-        // by _id alone (an index everywhere); revoked is checked on the document read
-        MongoRequests.query(message, Filters.eq("_id", hash(authorization.substring(7).trim())));
+        String hash = hash(authorization.substring(7).trim());
+        exchange.setProperty("apiKeyHash", hash);
+        exchange.setProperty("tenantId", tenants.get(hash));
+    }
+
+    /** The stored entry of the key: by _id alone (an index everywhere); revoked is checked on the document read. */
+    public void queryKey(@ExchangeProperty("apiKeyHash") String hash, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", hash));
     }
 
     /** The tenant of a known, unrevoked key becomes property {@code tenantId}; anything else is 401. */
@@ -40,7 +59,15 @@ public class ApiKeys {
         if (key == null || !Boolean.FALSE.equals(key.getBoolean("revoked"))) {
             throw unauthorized();
         }
+        tenants.put(key.getString("_id"), key.getString("tenantId"));
         exchange.setProperty("tenantId", key.getString("tenantId"));
+    }
+
+    /** A revoked key is refused by this instance from now on. */
+    public void forget(Document key) {
+        if (key != null) {
+            tenants.forget(key.getString("_id"));
+        }
     }
 
     /** At start-up: the bootstrap key (VOIP_BOOTSTRAP_API_KEY) belongs to tenant {@code default}. */

@@ -90,7 +90,7 @@ public class TenantAdmin {
     }
 
     public void revoke(@Header("tenantId") String tenantId, @Header("keyId") String keyId, Message message) {
-        MongoRequests.update(message, Filters.and(Filters.eq("tenantId", tenantId), Filters.eq("keyId", keyId)),
+        MongoRequests.update(message, MongoRequests.match("tenantId", tenantId, "keyId", keyId),
                 Updates.combine(Updates.set("revoked", true), Updates.set("revokedAt", new Date())), false);
     }
 
