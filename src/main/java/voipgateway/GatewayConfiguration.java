@@ -104,6 +104,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Duration simulatorCallbackDelay = settings.seconds("simulator.sanspbx.callback-delay-seconds", 0, 3_600);
         long mongoSelectionMillis = settings.whole("mongodb.server-selection-timeout-ms", 100, 600_000);
         int mongoPort = settings.port("mongodb.embedded-port", 0);
+        int mongoConnections = (int) settings.whole("mongodb.max-connections", 1, 10_000);
         boolean allowHttpProviders = demo || settings.flag("voip.allow-http-providers");
         int httpWorkers = (int) settings.whole("voip.http-worker-threads", 1, 4_000);
         Duration cacheAge = settings.seconds("voip.cache-seconds", 1, 300);
@@ -141,7 +142,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         String database = settings.text("mongodb.database", "voip");
         MongoStorage storage = new MongoStorage(settings.text("mongodb.uri", ""), database, dataDir, mongoPort,
-                mongoSelectionMillis);
+                mongoSelectionMillis, mongoConnections);
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));

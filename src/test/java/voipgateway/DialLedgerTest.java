@@ -1,6 +1,5 @@
 package voipgateway;
 
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -132,14 +131,5 @@ class DialLedgerTest extends GatewayTestSupport {
         Document call = db().getCollection("calls").find().first();
         assertEquals("initiated", call.getString("status"));
         assertEquals(1, db().getCollection("calls").countDocuments());
-    }
-
-    private Response callWithKey(String key, String toPhone) throws Exception {
-        return send(HttpRequest.newBuilder(uri("/calls/outbound"))
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", key)
-                .header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone)))));
     }
 }

@@ -316,6 +316,16 @@ public abstract class GatewayTestSupport {
         return send("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone));
     }
 
+    /** A call with an Idempotency-Key: the same key again is the same request. */
+    protected Response callWithKey(String key, String toPhone) throws Exception {
+        return send(HttpRequest.newBuilder(uri("/calls/outbound"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone)))));
+    }
+
     protected Response send(String method, String path, Object body) throws Exception {
         String text = body instanceof String s ? s : JSON.writeValueAsString(body);
         return sendRaw(method, path, "application/json", text);

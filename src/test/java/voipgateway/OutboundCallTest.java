@@ -1,5 +1,6 @@
 package voipgateway;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -26,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -255,5 +257,40 @@ class OutboundCallTest extends GatewayTestSupport {
 
         pbx.verify(1, postRequestedFor(urlPathEqualTo(GENTOKEN)));
         pbx.verify(16, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    @Test
+    void aCallbackThatOvertakesTheDialAnswerKeepsItsStatusAndTheAnswerIsStoredToo() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withFixedDelay(1500)
+                .withBody("{\"status\":\"success\",\"call_id\":\"4711\"}")));
+        providerWithAgent();
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Response> placed = pool.submit(() -> callWithKey("overtaken", "09000000001"));
+            // the PBX has the dial and reports the call answered before its dialcall answer arrives
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).isEmpty());
+            String callId = JSON.readTree(pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).get(0).getBodyAsString())
+                    .at("/custom_field/record_id").asText();
+            Response answered = send("POST", "/callbacks/sanspbx/status?call=" + callId + "&token="
+                    + callbackToken(callId), Map.of("Linkedid", "4711", "disposition", "ANSWER", "duration", "10",
+                    "billsec", "8", "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", callId)));
+            assertEquals(200, answered.status(), answered.body());
+
+            Response call = placed.get();
+            assertEquals(201, call.status(), call.body());
+            assertEquals("completed", call.json().get("status").asText(), "the callback's newer status stands");
+            assertEquals("4711", call.json().get("providerCallId").asText());
+            Document stored = db().getCollection("calls").find(new Document("_id", new ObjectId(callId))).first();
+            assertEquals("completed", stored.getString("status"));
+            assertEquals(1, stored.getList("statusHistory", Document.class).size());
+            assertTrue(stored.get("claim") == null, "the ledger entry is settled");
+            assertEquals(call.body(), callWithKey("overtaken", "09000000001").body(), "the same answer again");
+            pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        } finally {
+            pool.shutdown();
+        }
     }
 }

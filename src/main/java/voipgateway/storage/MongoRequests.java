@@ -32,14 +32,6 @@ public final class MongoRequests {
         message.setBody(null);
     }
 
-    /** An update of every document the filter matches. */
-    public static void updateMany(Message message, Bson filter, Bson update) {
-        message.removeHeaders("CamelMongo*");
-        message.setHeader(MongoDbConstants.CRITERIA, filter);
-        message.setHeader(MongoDbConstants.MULTIUPDATE, true);
-        message.setBody(update);
-    }
-
     /** A findOneAndUpdate that answers the document as it is after the update. */
     public static void update(Message message, Bson filter, Bson update, boolean upsert) {
         update(message, filter, update, upsert, ReturnDocument.AFTER);

@@ -22,12 +22,15 @@ public class MongoStorage extends ServiceSupport {
     private final EmbeddedMongo embedded;
     private final MongoClient client;
 
-    public MongoStorage(String uri, String database, Path dataDir, int embeddedPort, long selectionTimeoutMillis) {
+    public MongoStorage(String uri, String database, Path dataDir, int embeddedPort, long selectionTimeoutMillis,
+            int maxConnections) {
         boolean useEmbedded = uri == null || uri.isBlank();
         embedded = useEmbedded ? new EmbeddedMongo(dataDir, embeddedPort) : null;
         String connection = useEmbedded ? embedded.connectionString() : uri;
         client = MongoClients.create(MongoClientSettings.builder()
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(selectionTimeoutMillis, TimeUnit.MILLISECONDS))
+                // every call in flight may need a connection at once: none waits for one (the driver's default is 100)
+                .applyToConnectionPoolSettings(p -> p.maxSize(maxConnections))
                 .applyConnectionString(new ConnectionString(connection))
                 .build());
         if (!useEmbedded) {
