@@ -1,6 +1,7 @@
 package voipgateway;
 
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,7 @@ import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.crypto.CredentialCipher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -285,5 +289,27 @@ class StatusCallbackTest extends GatewayTestSupport {
             request.header("X-Twilio-Signature", signature);
         }
         return send(request);
+    }
+
+    @Test
+    void aKeptEventIsAppliedFromTheBrokerAndOneThatCannotBeIsDeadLettered() throws Exception {
+        ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
+        ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
+        try {
+            // what defer-status-event keeps: the event, never the callback URL's token
+            producer.sendBody("jms:queue:voip.status-callbacks", new Document("provider", "SansPBX")
+                    .append("recordId", callId).append("providerCallId", "4711").append("status", "ringing")
+                    .append("changes", new Document()).append("payload", new Document("disposition", "RINGING"))
+                    .append("callId", callId).toJson());
+            producer.sendBody("jms:queue:voip.status-callbacks", "{not an event");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> "ringing".equals(storedCall().getString("status")));
+            assertEquals(1, storedCall().getList("statusHistory", Document.class).size());
+            assertEquals("{not an event", consumer.receiveBody("jms:queue:voip.status-callbacks.dead-letter", 30_000,
+                    String.class));
+        } finally {
+            producer.stop();
+            consumer.stop();
+        }
     }
 }
