@@ -1,5 +1,6 @@
 package voipgateway;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.bson.Document;
@@ -10,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +62,31 @@ class CallErrorsTest extends GatewayTestSupport {
         assertEquals(404, send("GET", "/calls/5f0000000000000000000000", null).status());
         assertEquals(404, send("GET", "/calls/not-an-id", null).status());
         assertEquals(0, db().getCollection("calls").countDocuments());
+    }
+
+    @Test
+    void anAgentsLineChangedHereIsUsedByItsNextCallAndOneChangedElsewhereWithinTheCacheBound() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
+        String numberId = providerWithAgent();
+        assertEquals(201, call("09000000001").status(), "the agent's line is now cached");
+
+        // released through this instance: the next call knows at once
+        assertEquals(200, send("DELETE", "/voip/assign-number/" + numberId, null).status());
+        assertEquals(404, call("09000000001").status());
+        // given to another agent: its call uses the DID, the first agent still has none
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", "agent-2")).status());
+        assertEquals(201, send("POST", "/calls/outbound", Map.of("agentId", "agent-2", "leadId", LEAD,
+                "toPhone", "09000000001")).status());
+        assertEquals(404, call("09000000001").status());
+
+        // released by another instance (straight in MongoDB): seen here once the cached line ages out
+        // (voip.cache-seconds, 5 s by default)
+        db().getCollection("voipnumbers").updateOne(new Document("_id", new ObjectId(numberId)),
+                new Document("$unset", new Document("assignedAgentId", "")));
+        await("a line released elsewhere").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> send("POST", "/calls/outbound", Map.of("agentId", "agent-2", "leadId", LEAD,
+                        "toPhone", "09000000001")).status() == 404);
     }
 
     @Test
