@@ -207,7 +207,7 @@ public class DialLedger {
      * After a failure while this request held the entry: an error before the dial request went out (connect
      * refused, circuit open, gentoken trouble) releases the entry for a retry with the same key (final when no
      * retry can come); a refusal is final; anything after the dial was sent without an answer (timeout, reset,
-     * 5xx) makes the call unknown.
+     * 5xx) makes the call unknown, unless a status callback already reported it.
      */
     public CallChange settleFailure(@ExchangeProperty("claim") String claim,
             @ExchangeProperty("dialSent") Boolean dialSent, @ExchangeProperty("retryable") Boolean retryable,
@@ -218,6 +218,12 @@ public class DialLedger {
         return call -> {
             if (!claim.equals(call.get("claim"))) {
                 return null;
+            }
+            if (call.getInteger("statusRank", 0) > 0) {
+                // a status callback already says the provider placed the call: that is the dial's outcome
+                return new Document("$set", new Document("response", new Document("status", 201)
+                        .append("body", json(CallStore.view(call)))).append("updatedAt", new Date()))
+                        .append("$unset", new Document("claim", ""));
             }
             Document update;
             if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {

@@ -1,8 +1,12 @@
 package voipgateway.calls;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Date;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,24 @@ class CallChangesTest {
         assertEquals("4711", set.get("providerCallId"));
         assertFalse(set.containsKey("response"));
         assertNull(update.get("$unset"));
+    }
+
+    @Test
+    void aDialWhoseAnswerWasLostButWhoseCallWasReportedKeepsTheReportedStatus() {
+        Exchange failed = new DefaultExchange(new DefaultCamelContext());
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
+
+        Document update = (Document) ledger.settleFailure("claim-1", true, true, failed)
+                .update(call("answered", 3, "claim-1"));
+
+        Document set = update.get("$set", Document.class);
+        assertFalse(set.containsKey("status"));
+        assertEquals(201, set.get("response", Document.class).get("status"));
+        assertTrue(set.get("response", Document.class).getString("body").contains("\"status\":\"answered\""));
+        assertTrue(update.get("$unset", Document.class).containsKey("claim"));
+        Document unanswered = (Document) ledger.settleFailure("claim-1", true, true, failed)
+                .update(call("dialing", 0, "claim-1"));
+        assertEquals("unknown", unanswered.get("$set", Document.class).get("status"));
     }
 
     @Test
