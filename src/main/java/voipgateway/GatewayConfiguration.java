@@ -3,11 +3,14 @@ package voipgateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -186,6 +189,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
         registry.bind("deferredCallbacks", new DeferredCallbacks());
         registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
+        describeServer(context, publicBaseUrl);
         // demo mode calls its own simulator over plain http on this host
         ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
                 settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
@@ -203,6 +207,19 @@ public class GatewayConfiguration implements CamelConfiguration {
                 SansPbxRequests.basicAuth(settings.text("simulator.sanspbx.username", ""),
                         settings.text("simulator.sanspbx.password", "")),
                 simulatorTokenLifetime, simulatorCallbackDelay, zone, clock));
+    }
+
+    /** The OpenAPI document (/openapi.json) names the service where its clients reach it: public.base.url. */
+    private static void describeServer(CamelContext context, String publicBaseUrl) {
+        URI base = URI.create(publicBaseUrl);
+        Map<String, Object> api = new HashMap<>();
+        if (context.getRestConfiguration().getApiProperties() != null) {
+            api.putAll(context.getRestConfiguration().getApiProperties());
+        }
+        api.put("schemes", base.getScheme());
+        api.put("host", base.getRawAuthority());
+        api.put("base.path", base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath());
+        context.getRestConfiguration().setApiProperties(api);
     }
 
     /** Headers a message of ours may carry on the bus. */
