@@ -14,6 +14,8 @@ import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
@@ -65,6 +67,7 @@ import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.SansPbxRequests;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
+import voipgateway.metrics.GatewayMetrics;
 import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
@@ -133,6 +136,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
         registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
         registry.bind("providerConnections", providerConnections);
+        // one registry for Camel's metrics (camel.metrics.*, which camel-main has set up by now) and ours
+        PrometheusMeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        registry.bind("gatewayMetrics", metrics);
 
         CredentialCipher cipher = new CredentialCipher(
                 EncryptionKeys.resolve(settings.text("voip.encryption-key", ""), demo, dataDir),
@@ -167,6 +178,13 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.addService(broker, true, true);
             registry.bind("embeddedBroker", broker);
             registry.bind("brokerHealth", new BrokerHealthCheck(broker));
+            for (String queue : List.of(settings.text("broker.calls-queue", "voip.outbound-calls"),
+                    settings.text("broker.callbacks-queue", "voip.status-callbacks"))) {
+                for (String name : List.of(queue, queue + ".dead-letter")) {
+                    metrics.gauge("voip.queue.depth", "Messages waiting on an embedded broker queue", "queue", name,
+                            () -> broker.depth(name));
+                }
+            }
             brokerUrl = broker.url();
         }
         CachingConnectionFactory busConnections = BrokerConnections.forUrl(brokerUrl,
@@ -194,7 +212,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
                 settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
         registry.bind("providerHosts", providerHosts);
-        registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate()));
+        registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate(), metrics));
         registry.bind("sansPbxRequests", new SansPbxRequests(providerHosts));
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),

@@ -1,13 +1,16 @@
 package voipgateway.providers;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
+import voipgateway.metrics.GatewayMetrics;
 
 /**
  * One circuit breaker per provider account. Camel's circuitBreaker EIP is one breaker per step, shared by every
@@ -22,12 +25,32 @@ import org.apache.camel.ProducerTemplate;
  */
 public class ProviderBreakers {
 
+    /** The only provider accounts can be stored for today. */
+    private static final String PROVIDER = "SansPBX";
+
     private final CircuitBreakerRegistry breakers;
     private final ProducerTemplate requests;
+    private final GatewayMetrics metrics;
 
-    public ProviderBreakers(CircuitBreakerConfig config, ProducerTemplate requests) {
+    public ProviderBreakers(CircuitBreakerConfig config, ProducerTemplate requests, GatewayMetrics metrics) {
         this.breakers = CircuitBreakerRegistry.of(config);
         this.requests = requests;
+        this.metrics = metrics;
+        // each account's breaker as a gauge: 0 closed, 1 open, 2 half-open (3 disabled or forced)
+        breakers.getEventPublisher().onEntryAdded(added -> {
+            CircuitBreaker breaker = added.getAddedEntry();
+            metrics.gauge("voip.provider.breaker.state", "Provider account circuit breaker: 0 closed, 1 open,"
+                    + " 2 half-open", "account", breaker.getName(), () -> stateNumber(breaker.getState()));
+        });
+    }
+
+    private static int stateNumber(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 3;
+        };
     }
 
     /**
@@ -36,18 +59,20 @@ public class ProviderBreakers {
      * sends nothing; a failure stays on the exchange for the route's error handling.
      */
     public void call(String uri, @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
-        if (account.id() == null) {
-            requests.send(uri, exchange);
-            return;
+        String request = uri.substring(uri.lastIndexOf(':') + 1).replaceFirst("^send-", "");
+        CircuitBreaker breaker = account.id() == null ? null : breakers.circuitBreaker(account.id());
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            metrics.providerRequest(PROVIDER, request, "rejected", Duration.ZERO);
+            throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
-        CircuitBreaker breaker = breakers.circuitBreaker(account.id());
-        breaker.acquirePermission();
         long started = System.nanoTime();
         requests.send(uri, exchange);
         long took = System.nanoTime() - started;
-        if (exchange.getException() == null) {
+        boolean ok = exchange.getException() == null;
+        metrics.providerRequest(PROVIDER, request, ok ? "ok" : "failed", Duration.ofNanos(took));
+        if (breaker != null && ok) {
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-        } else {
+        } else if (breaker != null) {
             breaker.onError(took, TimeUnit.NANOSECONDS, exchange.getException());
         }
     }

@@ -71,6 +71,12 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setExpiryAddress(SimpleString.of(queue + ".dead-letter"));
     }
 
+    /** Messages on a queue (0 for one not created yet). */
+    public long depth(String queue) {
+        var found = broker == null ? null : broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return found == null ? 0 : found.getMessageCount();
+    }
+
     /** The running broker, for its health and its queues. */
     public ActiveMQServer server() {
         return broker.getActiveMQServer();

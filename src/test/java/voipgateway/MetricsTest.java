@@ -1,0 +1,46 @@
+package voipgateway;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** GET /metrics: what the service did, as Prometheus metrics. */
+class MetricsTest extends GatewayTestSupport {
+
+    @Test
+    void countsCallsCallbacksProviderRequestsAndShowsBreakersAndQueues() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"4711\"}");
+        providerWithAgent();
+        String callId = call("09000000001").json().get("id").asText();
+        Map<String, Object> report = Map.of("Linkedid", "4711", "disposition", "ANSWER", "duration", "10",
+                "billsec", "8", "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", callId));
+        String callback = "/callbacks/sanspbx/status?call=" + callId + "&token=" + callbackToken(callId);
+        assertEquals(200, send("POST", callback, report).status());
+        assertEquals(200, send("POST", callback, report).status(), "the same report again");
+        String account = db().getCollection("voipproviders").find().first().getObjectId("_id").toHexString();
+
+        Response metrics = sendAs("", "GET", "/metrics", null, null);
+
+        assertEquals(200, metrics.status(), metrics.body());
+        assertTrue(metrics.headers().get("content-type").get(0).startsWith("text/plain"));
+        String text = metrics.body();
+        assertMetric(text, "voip_calls_total{outcome=\"initiated\",provider=\"SansPBX\"} 1.0");
+        assertMetric(text, "voip_callbacks_total{outcome=\"applied\",provider=\"SansPBX\"} 1.0");
+        assertMetric(text, "voip_callbacks_total{outcome=\"duplicate\",provider=\"SansPBX\"} 1.0");
+        assertMetric(text, "voip_provider_requests_seconds_count{provider=\"SansPBX\",request=\"sanspbx-dialcall\",result=\"ok\"} 1");
+        assertMetric(text, "voip_provider_requests_seconds_bucket{provider=\"SansPBX\",request=\"sanspbx-dialcall\",result=\"ok\",le=\"10.0\"} 1");
+        // the account's credential check (add-provider) asked for the token
+        assertMetric(text, "voip_token_refreshes_total{provider=\"SansPBX\"} 1.0");
+        assertMetric(text, "voip_provider_breaker_state{account=\"" + account + "\"} 0.0");
+        assertMetric(text, "voip_queue_depth{queue=\"voip.outbound-calls\"} 0.0");
+        assertMetric(text, "camel_exchanges_total{camelContext=\"voip-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"place-outbound-call\"} 1.0");
+    }
+
+    private static void assertMetric(String text, String line) {
+        assertTrue(text.contains(line), line + " in\n" + text.lines().filter(l -> l.startsWith("voip_") || l.contains("place-outbound-call")).toList());
+    }
+}
