@@ -1,15 +1,11 @@
 package voipgateway;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.AvailablePortFinder;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
@@ -31,17 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class MongoOutageTest extends GatewayTestSupport {
 
-    private final int mongoPort = AvailablePortFinder.getNextAvailable();
-    private Path mongoFile;
-    private MongoServer mongo;
+    private ExternalMongo mongo;
 
     @Override
     protected Map<String, String> properties() {
         if (mongo == null) {
-            mongoFile = dataDir.resolve("external-mongo.mv.db");
-            startMongo();
+            mongo = new ExternalMongo(dataDir.resolve("external-mongo.mv.db"));
         }
-        return Map.of("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort,
+        return Map.of("mongodb.uri", mongo.uri(),
                 "mongodb.server-selection-timeout-ms", "1000",
                 // a short claim, so the dial whose answer was lost settles soon (it must outlast 4 requests)
                 "camel.component.http.connect-timeout", "200",
@@ -49,14 +42,9 @@ class MongoOutageTest extends GatewayTestSupport {
                 "voip.dial-claim-seconds", "9");
     }
 
-    private void startMongo() {
-        mongo = new MongoServer(new H2Backend(mongoFile.toString()));
-        mongo.bind("127.0.0.1", mongoPort);
-    }
-
     @AfterAll
     void stopMongo() {
-        mongo.shutdownNow();
+        mongo.stop();
     }
 
     @Test
@@ -73,10 +61,10 @@ class MongoOutageTest extends GatewayTestSupport {
         // the PBX has the dial; MongoDB goes away before its answer can be stored
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> !pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).isEmpty());
-        mongo.shutdownNow();
+        mongo.stop();
         // the request failed to store its answer and went back to the broker
         await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[error] call request crash-1"));
-        startMongo();
+        mongo.start();
 
         String event = consumer.receiveBody("jms:queue:voip.call-events", 30_000, String.class);
 
@@ -106,7 +94,7 @@ class MongoOutageTest extends GatewayTestSupport {
         report.put("end_time", "2026-02-14 15:36:08");
         report.put("custom_field", Map.of("record_id", callId));
 
-        mongo.shutdownNow();
+        mongo.stop();
         try {
             Response down = send("POST", url, report);
             assertEquals(202, down.status(), down.body());
@@ -124,7 +112,7 @@ class MongoOutageTest extends GatewayTestSupport {
             assertEquals("mongodb", health.json().at("/down/0/name").asText(), health.body());
             assertEquals(200, sendAs("", "GET", "/health/live", null, null).status(), "the process runs");
         } finally {
-            startMongo();
+            mongo.start();
         }
         // applied from the broker, no retry by the provider needed
         await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(db().getCollection("calls")

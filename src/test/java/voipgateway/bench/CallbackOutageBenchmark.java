@@ -1,6 +1,5 @@
 package voipgateway.bench;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,14 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import org.apache.camel.test.AvailablePortFinder;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import voipgateway.ExternalMongo;
 import voipgateway.GatewayTestSupport;
 
 import static org.awaitility.Awaitility.await;
@@ -40,27 +37,19 @@ class CallbackOutageBenchmark extends GatewayTestSupport {
     private static final Duration OUTAGE_AFTER = Duration.ofSeconds(15);
     private static final Duration OUTAGE = Duration.ofSeconds(30);
 
-    private final int mongoPort = AvailablePortFinder.getNextAvailable();
-    private Path mongoFile;
-    private volatile MongoServer mongo;
+    private ExternalMongo mongo;
 
     @Override
     protected Map<String, String> properties() {
         if (mongo == null) {
-            mongoFile = dataDir.resolve("outage-mongo.mv.db");
-            startMongo();
+            mongo = new ExternalMongo(dataDir.resolve("outage-mongo.mv.db"));
         }
-        return Map.of("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort, "mongodb.server-selection-timeout-ms", "1000");
-    }
-
-    private void startMongo() {
-        mongo = new MongoServer(new H2Backend(mongoFile.toString()));
-        mongo.bind("127.0.0.1", mongoPort);
+        return Map.of("mongodb.uri", mongo.uri(), "mongodb.server-selection-timeout-ms", "1000");
     }
 
     @AfterAll
     void stopMongo() {
-        mongo.shutdownNow();
+        mongo.stop();
     }
 
     @Test
@@ -76,9 +65,9 @@ class CallbackOutageBenchmark extends GatewayTestSupport {
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS + 1);
         Future<Long> outage = pool.submit(() -> {
             Thread.sleep(OUTAGE_AFTER.toMillis());
-            mongo.shutdownNow();
+            mongo.stop();
             Thread.sleep(OUTAGE.toMillis());
-            startMongo();
+            mongo.start();
             return System.nanoTime();
         });
         List<Future<?>> senders = new ArrayList<>();
