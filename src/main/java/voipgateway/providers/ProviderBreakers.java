@@ -44,6 +44,12 @@ public class ProviderBreakers {
         });
     }
 
+    /** The metrics' name of a provider request: {@code direct:send-sanspbx-dialcall} is {@code sanspbx-dialcall}. */
+    private static String requestName(String uri) {
+        String route = uri.substring(uri.lastIndexOf(':') + 1);
+        return route.startsWith("send-") ? route.substring("send-".length()) : route;
+    }
+
     private static int stateNumber(CircuitBreaker.State state) {
         return switch (state) {
             case CLOSED -> 0;
@@ -59,7 +65,7 @@ public class ProviderBreakers {
      * sends nothing; a failure stays on the exchange for the route's error handling.
      */
     public void call(String uri, @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
-        String request = uri.substring(uri.lastIndexOf(':') + 1).replaceFirst("^send-", "");
+        String request = requestName(uri);
         CircuitBreaker breaker = account.id() == null ? null : breakers.circuitBreaker(account.id());
         if (breaker != null && !breaker.tryAcquirePermission()) {
             metrics.providerRequest(PROVIDER, request, "rejected", Duration.ZERO);
