@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
 import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
 import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
@@ -69,6 +70,7 @@ import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.storage.EmbeddedStorageWatch;
+import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
 import voipgateway.tenants.TenantAdmin;
@@ -163,9 +165,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
         registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
         bootstrapApiKey(storage.client().getDatabase(database), settings.text("voip.bootstrap-api-key", ""), demo);
-        // GET /health: Camel's health checks, these three with its routes and consumers
+        // GET /health: Camel's health checks, these with its routes and consumers
         registry.bind("mongoHealth", new MongoHealthCheck(storage.client().getDatabase(database)));
-        registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("dial-queued-call"));
+        registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("queue-consumer", "dial-queued-call",
+                "call-request"));
+        registry.bind("deferredCallbacksHealth", new QueueConsumerHealthCheck("deferred-callbacks-consumer",
+                "apply-deferred-status-events", "deferred-callback"));
         registry.bind("healthReport", new HealthReport());
         registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(storage.client().getDatabase(database),
                 storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
@@ -205,7 +210,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
         registry.bind("twilioCallbacks", new TwilioCallbacks());
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
-        registry.bind("deferredCallbacks", new DeferredCallbacks());
+        DeferredCallbacks deferredCallbacks = new DeferredCallbacks();
+        registry.bind("deferredCallbacks", deferredCallbacks);
+        // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
+        registry.bind("mongoOutage", (Predicate) MongoOutages::during);
+        registry.bind("keepableCallback", (Predicate) deferredCallbacks::canKeep);
         registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
         describeServer(context, publicBaseUrl);
         // demo mode calls its own simulator over plain http on this host

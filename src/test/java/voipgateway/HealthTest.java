@@ -24,7 +24,8 @@ class HealthTest extends GatewayTestSupport {
         gateway.getCamelContext().getRegistry().lookupByNameAndType("embeddedBroker", EmbeddedBroker.class)
                 .server().stop();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> downParts().containsAll(List.of("broker", "queue-consumer")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> downParts().containsAll(List.of("broker", "queue-consumer",
+                "deferred-callbacks-consumer")));
         Response down = sendAs("", "GET", "/health", null, null);
         assertEquals(503, down.status(), down.body());
         assertEquals("DOWN", down.json().get("status").asText());

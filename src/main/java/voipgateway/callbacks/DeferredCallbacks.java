@@ -10,6 +10,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.storage.MongoOutages;
 
 /**
  * Status callbacks that could not be stored when they came (MongoDB down) are kept on the broker and applied
@@ -24,6 +25,15 @@ public class DeferredCallbacks {
     /** Whether callbacks are waiting on the broker: then this one waits behind them. */
     public boolean waiting() {
         return waiting.get() > 0;
+    }
+
+    /**
+     * Whether the event that just failed is kept for later: MongoDB is out (not a refusal of it), and the event is
+     * one that needs nothing more to be applied (a Twilio event needs its account's token to be checked).
+     */
+    public boolean canKeep(Exchange exchange) {
+        StatusEvent event = exchange.getProperty("event", StatusEvent.class);
+        return MongoOutages.during(exchange) && event != null && !"Twilio".equals(event.provider());
     }
 
     /** The event as the broker keeps it (extended JSON keeps dates and numbers as they were). */

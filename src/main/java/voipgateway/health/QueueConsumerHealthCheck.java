@@ -10,17 +10,20 @@ import org.springframework.jms.listener.AbstractMessageListenerContainer;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /**
- * The queue consumer of call requests is connected: its JMS listener is running, not trying to reconnect, and has
- * consumers on the queue. Camel's consumers check does not see a JMS listener that lost its broker and retries
+ * A queue consumer (call requests; deferred status callbacks) is connected: its JMS listener is running, not trying
+ * to reconnect, and has consumers on the queue. Camel's consumers check does not see a JMS listener that lost its broker and retries
  * forever. Another endpoint (Kafka, ...) is left to Camel's own consumers check.
  */
 public class QueueConsumerHealthCheck extends ReadinessCheck {
 
     private final String routeId;
+    private final String what;
 
-    public QueueConsumerHealthCheck(String routeId) {
-        super("queue-consumer");
+    /** @param what the consumer's name in the health answer, e.g. "call-request" */
+    public QueueConsumerHealthCheck(String id, String routeId, String what) {
+        super(id);
         this.routeId = routeId;
+        this.what = what;
     }
 
     @Override
@@ -38,10 +41,10 @@ public class QueueConsumerHealthCheck extends ReadinessCheck {
             if (connected) {
                 builder.up();
             } else {
-                builder.down().message("the call-request consumer is not connected to the broker");
+                builder.down().message("the " + what + " consumer is not connected to the broker");
             }
         } catch (Exception e) {
-            builder.down().message("the call-request consumer cannot be inspected (" + e.getClass().getSimpleName() + ")");
+            builder.down().message("the " + what + " consumer cannot be inspected (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

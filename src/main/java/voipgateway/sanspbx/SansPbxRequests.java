@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import voipgateway.api.Json;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.SansPbxAccount;
@@ -60,7 +61,8 @@ public class SansPbxRequests {
     }
 
     private static void post(Message message, String url, String body) {
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum camel-http reads (a String would be converted on every request)
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.HTTP_URI, url);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(body);

@@ -21,6 +21,9 @@ public final class Collections {
     public static final String NUMBERS = "voipnumbers";
     public static final String AGENTS = "agents";
     public static final String CALLS = "calls";
+    /** One document per data migration done (its name as _id). */
+    static final String MIGRATIONS = "migrations";
+    private static final String AGENT_LINES = "agent-lines";
 
     private Collections() {
     }
@@ -65,10 +68,15 @@ public final class Collections {
     }
 
     /**
-     * Data stored before an agent's document named its line: each assigned number is written on its agent once
-     * (a pass over the numbers at start-up, only for agents without a line).
+     * Data stored before an agent's document named its line: each assigned number is written on its agent (a pass
+     * over the numbers, for agents without a line). Runs once per database: done, it is recorded in
+     * {@code migrations}; two instances starting at once may both run it, which is harmless (it only fills gaps).
      */
     public static void migrate(MongoDatabase db) {
+        MongoCollection<Document> migrations = db.getCollection(MIGRATIONS);
+        if (migrations.find(Filters.eq("_id", AGENT_LINES)).first() != null) {
+            return;
+        }
         MongoCollection<Document> agents = db.getCollection(AGENTS);
         for (Document number : db.getCollection(NUMBERS).find(Filters.ne("assignedAgentId", null))) {
             String tenant = number.getString("userId");
@@ -82,5 +90,7 @@ public final class Collections {
                         new UpdateOptions().upsert(true));
             }
         }
+        migrations.updateOne(Filters.eq("_id", AGENT_LINES), Updates.set("doneAt", new Date()),
+                new UpdateOptions().upsert(true));
     }
 }

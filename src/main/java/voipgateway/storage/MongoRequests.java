@@ -27,7 +27,7 @@ public final class MongoRequests {
     }
 
     public static void query(Message message, Bson filter) {
-        message.removeHeaders("CamelMongo*");
+        clear(message);
         message.setHeader(MongoDbConstants.CRITERIA, filter);
         message.setBody(null);
     }
@@ -39,9 +39,14 @@ public final class MongoRequests {
 
     /** A findOneAndUpdate that answers the document as it was before or is after the update. */
     public static void update(Message message, Bson filter, Bson update, boolean upsert, ReturnDocument answer) {
-        message.removeHeaders("CamelMongo*");
+        clear(message);
         message.setHeader(MongoDbConstants.CRITERIA, filter);
         message.setHeader(MongoDbConstants.OPTIONS, new FindOneAndUpdateOptions().upsert(upsert).returnDocument(answer));
         message.setBody(update);
+    }
+
+    /** The options of an earlier request go (a prefix check: removeHeaders' pattern compiles a regex per header). */
+    private static void clear(Message message) {
+        message.getHeaders().keySet().removeIf(name -> name.startsWith("CamelMongo"));
     }
 }

@@ -1,0 +1,41 @@
+package voipgateway.storage;
+
+import java.util.List;
+
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import org.apache.camel.Exchange;
+
+/**
+ * The failures that mean MongoDB is unreachable or has no primary for now (as opposed to a request it refused):
+ * what is worth keeping and trying again later. The one list of them; routes catch {@code MongoException} and ask
+ * here (onWhen).
+ */
+public final class MongoOutages {
+
+    private static final List<Class<? extends Throwable>> OUTAGES = List.of(MongoTimeoutException.class,
+            MongoSocketException.class, MongoNotPrimaryException.class, MongoNodeIsRecoveringException.class);
+
+    private MongoOutages() {
+    }
+
+    /** Whether the exchange failed because MongoDB is out (in an onException or a doCatch alike). */
+    public static boolean during(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return isOutage(failure);
+    }
+
+    static boolean isOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            for (Class<? extends Throwable> outage : OUTAGES) {
+                if (outage.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
