@@ -49,6 +49,7 @@ import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialLedger;
+import voipgateway.calls.Hangups;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.health.BrokerHealthCheck;
@@ -206,6 +207,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
         registry.bind("callStore", new CallStore(voiceUrl, statusCallbackUrl, callbackTokens));
         registry.bind("callVersions", new CallVersions());
+        registry.bind("hangups", new Hangups(clock));
         registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
         registry.bind("twilioCallbacks", new TwilioCallbacks());

@@ -148,7 +148,8 @@ public class CallStore {
                 view.put(field, call.get(field));
             }
         }
-        for (String field : new String[] {"createdAt", "initiatedAt", "answeredAt", "endedAt", "updatedAt"}) {
+        for (String field : new String[] {"createdAt", "initiatedAt", "answeredAt", "endedAt", Hangups.REQUESTED,
+                "updatedAt"}) {
             if (call.getDate(field) != null) {
                 view.put(field, call.getDate(field).toInstant().toString());
             }

@@ -72,6 +72,12 @@ public class SansPbxAnswers {
         throw refuse("Dial call failed: the answer carried no call id");
     }
 
+    /** calldisconnect: {"status": "success"}; anything else is a refusal. */
+    public void disconnected(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty("account") SansPbxAccount account) {
+        successOrRefuse(body, status, account, "Hang-up failed", "Hang-up failed with status ");
+    }
+
     private JsonNode successOrRefuse(String body, Integer status, SansPbxAccount account, String what,
             String httpFailure) {
         int code = status == null ? 0 : status;

@@ -14,7 +14,7 @@ import voipgateway.api.Json;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.SansPbxAccount;
 
-/** Builds the two SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
+/** Builds the SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
 public class SansPbxRequests {
 
 
@@ -53,6 +53,25 @@ public class SansPbxRequests {
         message.removeHeaders("*");
         message.setHeader("Apitoken", apiToken);
         post(message, hosts.check(account.dialEndpoint(), "dialEndpoint"), json(body));
+    }
+
+    /**
+     * POST calldisconnect (next to dialcall: the dial endpoint's last path segment replaced), Apitoken header,
+     * body {"callid": the provider's call id}.
+     */
+    public void calldisconnect(@ExchangeProperty("account") SansPbxAccount account,
+            @ExchangeProperty("providerCallId") String providerCallId, @ExchangeProperty("apiToken") String apiToken,
+            Message message) {
+        message.removeHeaders("*");
+        message.setHeader("Apitoken", apiToken);
+        post(message, hosts.check(disconnectEndpoint(account.dialEndpoint()), "dialEndpoint"),
+                json(Map.of("callid", providerCallId)));
+    }
+
+    static String disconnectEndpoint(String dialEndpoint) {
+        int query = dialEndpoint.indexOf('?');
+        String path = query < 0 ? dialEndpoint : dialEndpoint.substring(0, query);
+        return path.substring(0, path.lastIndexOf('/') + 1) + "calldisconnect";
     }
 
     public static String basicAuth(String username, String password) {

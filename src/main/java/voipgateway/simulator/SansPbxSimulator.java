@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,6 +53,11 @@ public class SansPbxSimulator {
         return thread;
     });
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Calls whose end is not reported yet: calldisconnect reports it at once. */
+    private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+
+    private record LiveCall(Runnable report, ScheduledFuture<?> scheduled) {
+    }
 
     public SansPbxSimulator(String accessToken, String accessKey, String basicAuth, Duration tokenLifetime,
             Duration callbackDelay, ZoneId zone, Clock clock) {
@@ -115,7 +121,10 @@ public class SansPbxSimulator {
         report.put("cause_txt", "Normal Clearing");
         report.put("recfile", "https://recordings.example.com/" + callId + ".wav");
         report.put("custom_field", Map.of("record_id", dial.path("custom_field").path("record_id").asText()));
-        callbacks.schedule(() -> {
+        Runnable send = () -> {
+            if (live.remove(callId) == null) {
+                return;
+            }
             try {
                 http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(report))).build(),
@@ -123,7 +132,24 @@ public class SansPbxSimulator {
             } catch (Exception e) {
                 // a real PBX would retry; the demo simply reports nothing
             }
-        }, callbackDelay.toMillis(), TimeUnit.MILLISECONDS);
+        };
+        live.put(callId, new LiveCall(send, callbacks.schedule(send, callbackDelay.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    /** Ends a live call: its end is reported now instead of later. */
+    public Map<String, Object> calldisconnect(Exchange exchange) {
+        JsonNode body = record(exchange, "calldisconnect", "Apitoken");
+        Instant expiry = issuedTokens.get(String.valueOf(exchange.getMessage().getHeader("Apitoken")));
+        if (expiry == null || !clock.instant().isBefore(expiry)) {
+            return answer(exchange, 401, Map.of("status", "error", "message", "Token expired or invalid"));
+        }
+        LiveCall call = body == null ? null : live.get(body.path("callid").asText());
+        if (call == null) {
+            return answer(exchange, 200, Map.of("status", "error", "message", "No such live call"));
+        }
+        call.scheduled().cancel(false);
+        callbacks.execute(call.report());
+        return answer(exchange, 200, Map.of("status", "success"));
     }
 
     public synchronized List<Map<String, Object>> requests() {
