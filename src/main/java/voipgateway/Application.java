@@ -19,6 +19,12 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        String logFormat = System.getenv("LOG_FORMAT");
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            // log4j2.properties names its appender after it: any other value would leave the service without a log
+            System.err.println("voip-gateway did not start: LOG_FORMAT must be text or json, not '" + logFormat + "'");
+            System.exit(1);
+        }
         if (args.length > 0 && args[0].equals("rotate-key")) {
             System.exit(KeyRotation.command());
         }
