@@ -122,7 +122,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         context.addStartupListener(new HttpFallbackAnswers(port));
-        context.addStartupListener(new ReadyLog(port, demo));
+        context.addStartupListener(new ReadyLog(port, demo,
+                settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
         // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight
         Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers));
         registry.bind("vertx", vertx);

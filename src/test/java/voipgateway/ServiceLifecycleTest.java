@@ -80,6 +80,22 @@ class ServiceLifecycleTest extends GatewayTestSupport {
         }
     }
 
+    @Test
+    void refusesToStartWithoutItsRoutes() throws Exception {
+        // a directory with no route files in it (what a routes/ that is a symbolic link looked like, measured)
+        java.nio.file.Files.createDirectories(dataDir.resolve("none"));
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", KEY);
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("no-routes").toString());
+        main.addOverrideProperty("port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dataDir.resolve("none") + "/*.yaml");
+
+        Exception refused = assertThrows(Exception.class, main::start);
+
+        assertTrue(rootMessage(refused).startsWith("no routes were loaded from file:"), rootMessage(refused));
+        main.stop();
+    }
+
     @ParameterizedTest
     @CsvSource({"voip.rate-limit-requests, 100000000, VOIP_RATE_LIMIT_REQUESTS",
             "voip.rate-limit-period-ms, soon, VOIP_RATE_LIMIT_PERIOD_MS",

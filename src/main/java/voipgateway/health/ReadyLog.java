@@ -13,15 +13,26 @@ public class ReadyLog implements ExtendedStartupListener {
 
     private final String port;
     private final boolean demo;
+    private final String routeFiles;
 
-    public ReadyLog(int port, boolean demo) {
+    /** {@code routeFiles}: where the YAML routes are read from (camel.main.routes-include-pattern). */
+    public ReadyLog(int port, boolean demo, String routeFiles) {
         this.port = Integer.toString(port);
         this.demo = demo;
+        this.routeFiles = routeFiles;
     }
 
+    /**
+     * No routes found (started outside its directory, routes/ a symbolic link, a wrong pattern) would be a service
+     * that answers 404 to everything, /health included: a refusal to start instead.
+     */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // the routes have not started yet
+        if (context.getRoute("place-outbound-call") == null) {
+            throw new IllegalStateException("no routes were loaded from " + routeFiles + " (start the service in the"
+                    + " directory that holds routes/, a directory rather than a link; routes: "
+                    + context.getRoutes().size() + ")");
+        }
     }
 
     @Override
