@@ -61,6 +61,8 @@ import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderBreakers;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
+import voipgateway.routes.ReloadGate;
+import voipgateway.routes.SafeRouteReload;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
@@ -121,7 +123,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
-        context.addStartupListener(new HttpFallbackAnswers(port));
+        // saved route files go live (routes/, SafeRouteReload) unless voip.routes-reload=false
+        SafeRouteReload routeReload = null;
+        if (settings.flag("voip.routes-reload")) {
+            ReloadGate gate = new ReloadGate(settings.seconds("voip.routes-reload-drain-seconds", 1, 300));
+            context.addRoutePolicyFactory(gate);
+            routeReload = new SafeRouteReload(settings.text("voip.routes-reload-directory", "routes"), "*.yaml", gate);
+            context.addService(routeReload);
+        }
+        SafeRouteReload reload = routeReload;
+        context.addStartupListener(new HttpFallbackAnswers(port, () -> reload != null && reload.reloading()));
         context.addStartupListener(new ReadyLog(port, demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
         // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight

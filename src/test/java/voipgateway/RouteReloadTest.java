@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Operators edit routes/ while the service runs: a new file goes live, an edited one (a shipped route too)
@@ -31,8 +33,7 @@ class RouteReloadTest extends GatewayTestSupport {
             throw new IllegalStateException(e);
         }
         return Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml",
-                "camel.main.routes-reload-enabled", "true",
-                "camel.main.routes-reload-directory", routes.toString());
+                "voip.routes-reload-directory", routes.toString());
     }
 
     @Test
@@ -47,10 +48,19 @@ class RouteReloadTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().lines()
                 .anyMatch(line -> line.contains("broken.yaml") && !line.contains("ping.yaml")));
 
+        String refusal = capturedLogs().lines().filter(line -> line.contains("broken.yaml")).findFirst().orElseThrow();
+        assertTrue(refusal.startsWith("WARN") && refusal.contains("refused") && refusal.contains("line 3"),
+                "the refusal names the file, the line and the reason: " + refusal);
         assertEquals("pong, edited", send("GET", "/ping", null).body());
         assertEquals(200, send("GET", "/voip/numbers", null).status());
         // while a broken file lies in routes/, Camel refuses every reload (it parses them all): fix it or remove it
         Files.delete(routes.resolve("broken.yaml"));
+
+        // a deleted file's routes stop
+        Files.delete(routes.resolve("ping.yaml"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", "/ping", null).status() == 404);
+        assertNull(gateway.getCamelContext().getRoute("answer-ping"));
+        assertEquals(200, send("GET", "/voip/numbers", null).status());
     }
 
     @Test

@@ -81,6 +81,24 @@ class ServiceLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
+    void routeReloadCanBeTurnedOff() throws Exception {
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", KEY);
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("no-reload").toString());
+        main.addOverrideProperty("port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        main.addOverrideProperty("broker.embedded-port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        main.addOverrideProperty("voip.routes-reload", "false");
+        main.start();
+        try {
+            assertTrue(main.getCamelContext().hasServices(voipgateway.routes.SafeRouteReload.class).isEmpty(),
+                    "no watcher of routes/");
+            assertTrue(main.getCamelContext().getRoute("place-outbound-call") != null, "the routes are loaded");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
     void refusesToStartWithoutItsRoutes() throws Exception {
         // a directory with no route files in it (what a routes/ that is a symbolic link looked like, measured)
         java.nio.file.Files.createDirectories(dataDir.resolve("none"));

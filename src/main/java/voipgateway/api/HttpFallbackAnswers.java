@@ -2,6 +2,7 @@ package voipgateway.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -29,9 +30,12 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
     private static final Pattern CONTROL = Pattern.compile("%[01][0-9a-fA-F]|%7[fF]|[\\x00-\\x1f\\x7f]");
 
     private final int port;
+    private final BooleanSupplier reloading;
 
-    public HttpFallbackAnswers(int port) {
+    /** {@code reloading}: whether routes are being replaced now (a path without a route may be back in a moment). */
+    public HttpFallbackAnswers(int port, BooleanSupplier reloading) {
         this.port = port;
+        this.reloading = reloading;
     }
 
     @Override
@@ -55,8 +59,15 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
                 ctx.next();
             }
         });
-        router.route().last().handler(ctx -> answer(ctx, 404, "not_found", "no such endpoint: "
-                + ctx.request().method() + " " + ctx.normalizedPath()));
+        router.route().last().handler(ctx -> {
+            if (reloading.getAsBoolean()) {
+                ctx.response().putHeader("Retry-After", "1");
+                answer(ctx, 503, "reloading", "routes are being reloaded; try again in a second");
+            } else {
+                answer(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method() + " "
+                        + ctx.normalizedPath());
+            }
+        });
         router.route().failureHandler(HttpFallbackAnswers::failed);
     }
 
