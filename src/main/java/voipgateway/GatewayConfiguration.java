@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
@@ -164,14 +166,32 @@ public class GatewayConfiguration implements CamelConfiguration {
                 EncryptionKeys.resolve(settings.text("voip.encryption-key", ""), demo, dataDir),
                 List.of(settings.text("voip.previous-encryption-keys", "").split(",")));
 
+        EmbeddedBroker broker = null;
+        CompletableFuture<Void> brokerStarted = null;
         if (brokerUrl.isBlank()) {
             // probed first: Artemis only logs an acceptor that cannot bind, and a client on that port would then
             // talk to whatever holds it
             requirePortFree("127.0.0.1", brokerPort, "BROKER_EMBEDDED_PORT (or BROKER_URL for a running broker)");
+            broker = new EmbeddedBroker(dataDir, brokerPort,
+                    settings.text("broker.calls-queue", "voip.outbound-calls"),
+                    settings.text("broker.callbacks-queue", "voip.status-callbacks"));
+            // its journal loads while MongoDB starts (about 2 s each, measured)
+            brokerStarted = CompletableFuture.runAsync(broker::start,
+                    task -> new Thread(task, "embedded-broker-start").start());
         }
         String database = settings.text("mongodb.database", "voip");
-        MongoStorage storage = new MongoStorage(settings.text("mongodb.uri", ""), database, dataDir, mongoPort,
-                mongoSelectionMillis, mongoConnections);
+        MongoStorage storage;
+        try {
+            storage = new MongoStorage(settings.text("mongodb.uri", ""), database, dataDir, mongoPort,
+                    mongoSelectionMillis, mongoConnections);
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                // not started after all: the broker started beside it goes too
+                brokerStarted.handle((ok, failure) -> null).join();
+                broker.stop();
+            }
+            throw e;
+        }
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));
@@ -188,11 +208,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(storage.client().getDatabase(database),
                 storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
 
-        if (brokerUrl.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(dataDir, brokerPort,
-                    settings.text("broker.calls-queue", "voip.outbound-calls"),
-                    settings.text("broker.callbacks-queue", "voip.status-callbacks"));
-            broker.start();
+        if (broker != null) {
+            awaitStart(brokerStarted);
+            EmbeddedBroker started = broker;
             context.addService(broker, true, true);
             registry.bind("embeddedBroker", broker);
             registry.bind("brokerHealth", new BrokerHealthCheck(broker));
@@ -200,7 +218,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                     settings.text("broker.callbacks-queue", "voip.status-callbacks"))) {
                 for (String name : List.of(queue, queue + ".dead-letter")) {
                     metrics.gauge("voip.queue.depth", "Messages waiting on an embedded broker queue", "queue", name,
-                            () -> broker.depth(name));
+                            () -> started.depth(name));
                 }
             }
             brokerUrl = broker.url();
@@ -318,6 +336,15 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** A server that cannot bind only warns and runs on deaf: refuse to start instead. */
+    /** A part started in the background: its failure is the start's failure, as if it had started here. */
+    private static void awaitStart(CompletableFuture<Void> started) {
+        try {
+            started.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     private static void requirePortFree(String host, int port, String setting) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
