@@ -127,10 +127,15 @@ public class CallStore {
     /** Another tenant's call does not exist for this one. */
     public Map<String, Object> found(@Header("id") String id, @ExchangeProperty("tenantId") String tenant,
             Document call) {
+        return view(requireMine(call, id, tenant));
+    }
+
+    /** The call read by {@code id}, if it is this tenant's: else 404, as if it did not exist. */
+    static Document requireMine(Document call, String id, String tenant) {
         if (call == null || !tenant.equals(call.getString("userId"))) {
             throw ApiException.notFound("id", "call '" + Ids.safe(id) + "' does not exist");
         }
-        return view(call);
+        return call;
     }
 
     public static Map<String, Object> view(Document call) {

@@ -11,7 +11,6 @@ import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
-import voipgateway.api.Ids;
 
 /**
  * {@code POST /calls/{id}/hangup}: the request is written on the call ({@code hangupRequestedAt}, a compare-and-set
@@ -34,9 +33,7 @@ public class Hangups {
     /** What this request does: "hangup" (ask the provider) or "replay" (asked before); 404 / 409 otherwise. */
     public String decide(Document call, @Header("id") String id, @ExchangeProperty("tenantId") String tenant,
             Exchange exchange) {
-        if (call == null || !tenant.equals(call.getString("userId"))) {
-            throw ApiException.notFound("id", "call '" + Ids.safe(id) + "' does not exist");
-        }
+        CallStore.requireMine(call, id, tenant);
         exchange.setProperty("call", call);
         exchange.setProperty("callId", call.getObjectId("_id"));
         return decide(call);
