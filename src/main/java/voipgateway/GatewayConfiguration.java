@@ -68,7 +68,6 @@ import voipgateway.routes.SafeRouteReload;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
-import voipgateway.sanspbx.ApiTokenStrategy;
 import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.SansPbxRequests;
 import voipgateway.sanspbx.TokenCache;
@@ -258,7 +257,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
                 "direct:request-sanspbx-token", clock));
-        registry.bind("apiTokenStrategy", new ApiTokenStrategy());
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(
