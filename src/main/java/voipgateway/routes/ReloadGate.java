@@ -32,18 +32,33 @@ public class ReloadGate implements RoutePolicyFactory {
         return new RoutePolicySupport() {
             @Override
             public void onExchangeBegin(Route route, Exchange exchange) {
-                if (route.getRouteId().equals(exchange.getFromRouteId())) {
+                if (entersHere(route, exchange)) {
                     enter();
                 }
             }
 
             @Override
             public void onExchangeDone(Route route, Exchange exchange) {
-                if (route.getRouteId().equals(exchange.getFromRouteId())) {
+                if (entersHere(route, exchange)) {
                     leave();
                 }
             }
         };
+    }
+
+    /**
+     * An exchange that came from outside (HTTP, the queue, a timer) starts here. One started in a direct: route
+     * is made by a step of an exchange already inside (the token cache asking gentoken): gating it would hold that
+     * exchange, and the drain with it, until the drain limit.
+     */
+    private static boolean entersHere(Route route, Exchange exchange) {
+        return route.getRouteId().equals(exchange.getFromRouteId())
+                && !route.getEndpoint().getEndpointUri().startsWith("direct:");
+    }
+
+    /** Whether a reload holds the gate closed now. */
+    synchronized boolean closed() {
+        return closed;
     }
 
     private synchronized void enter() {
