@@ -132,8 +132,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             routeReload = new SafeRouteReload(settings.text("voip.routes-reload-directory", "routes"), "*.yaml", gate);
             context.addService(routeReload);
         }
-        SafeRouteReload reload = routeReload;
-        context.addStartupListener(new HttpFallbackAnswers(port, () -> reload != null && reload.reloading()));
+        context.addStartupListener(new HttpFallbackAnswers(port,
+                routeReload == null ? () -> false : routeReload::reloading));
         context.addStartupListener(new ReadyLog(port, demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
         // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight

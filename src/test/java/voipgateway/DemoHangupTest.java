@@ -1,7 +1,6 @@
 package voipgateway;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -21,11 +20,7 @@ class DemoHangupTest extends GatewayTestSupport {
 
     @Test
     void aHangUpEndsTheSimulatedCallAtOnce() throws Exception {
-        String simulator = "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/";
-        Map<String, Object> provider = new LinkedHashMap<>(providerBody());
-        provider.put("tokenEndpoint", simulator + "gentoken");
-        provider.put("dialEndpoint", simulator + "dialcall");
-        Response added = send("POST", "/voip/add-provider", provider);
+        Response added = send("POST", "/voip/add-provider", simulatorProviderBody());
         assertEquals(201, added.status(), added.body());
         assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
                 Map.of("agentId", AGENT)).status());

@@ -3,7 +3,6 @@ package voipgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,12 +27,7 @@ class DemoQuickstartTest extends GatewayTestSupport {
 
     @Test
     void placesACallEndToEndAgainstTheSimulator() throws Exception {
-        String simulator = "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/";
-        Map<String, Object> provider = new LinkedHashMap<>(providerBody());
-        provider.put("tokenEndpoint", simulator + "gentoken");
-        provider.put("dialEndpoint", simulator + "dialcall");
-
-        Response added = send("POST", "/voip/add-provider", provider);
+        Response added = send("POST", "/voip/add-provider", simulatorProviderBody());
         assertEquals(201, added.status(), added.body());
         String numberId = added.json().at("/provider/dids/0/id").asText();
         assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
@@ -85,8 +79,7 @@ class DemoQuickstartTest extends GatewayTestSupport {
 
     @Test
     void theSimulatorRefusesWrongCredentials() throws Exception {
-        Map<String, Object> provider = new LinkedHashMap<>(providerBody());
-        provider.put("tokenEndpoint", "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/gentoken");
+        Map<String, Object> provider = simulatorProviderBody();
         provider.put("password", "wrong");
 
         Response added = send("POST", "/voip/add-provider", provider);

@@ -312,6 +312,41 @@ public abstract class GatewayTestSupport {
         return numberId;
     }
 
+    /** The spec's account with the demo simulator's endpoints on this service's port. */
+    protected Map<String, Object> simulatorProviderBody() {
+        String simulator = "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/";
+        Map<String, Object> body = providerBody();
+        body.put("tokenEndpoint", simulator + "gentoken");
+        body.put("dialEndpoint", simulator + "dialcall");
+        return body;
+    }
+
+    /** SansPBX's post-call report of a call, with the call's URL token. */
+    protected Response sansPbxCallback(String callId, String disposition) throws Exception {
+        return send("POST", "/callbacks/sanspbx/status?call=" + callId + "&token=" + callbackToken(callId),
+                Map.of("Linkedid", "12345", "disposition", disposition, "duration", "42", "billsec", "37",
+                        "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", callId)));
+    }
+
+    /**
+     * Settings that load and watch a copy of the shipped routes/ in a directory of its own (answered first), for
+     * a test that edits route files.
+     */
+    protected static Map.Entry<Path, Map<String, String>> copyOfShippedRoutes() {
+        try {
+            Path routes = Files.createTempDirectory("routes");
+            try (var files = Files.list(Path.of("routes"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, routes.resolve(file.getFileName()));
+                }
+            }
+            return Map.entry(routes, Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml",
+                    "voip.routes-reload-directory", routes.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     protected Response call(String toPhone) throws Exception {
         return send("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone));
     }

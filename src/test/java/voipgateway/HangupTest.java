@@ -37,12 +37,6 @@ class HangupTest extends GatewayTestSupport {
         return send("POST", "/calls/" + callId + "/hangup", Map.of());
     }
 
-    private Response callback(String callId, String disposition) throws Exception {
-        return send("POST", "/callbacks/sanspbx/status?call=" + callId + "&token=" + callbackToken(callId),
-                Map.of("Linkedid", "12345", "disposition", disposition, "duration", "42", "billsec", "37",
-                        "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", callId)));
-    }
-
     @Test
     void asksThePbxOnceWithTheCallsIdAndTheStatusMovesWhenThePbxReportsTheEnd() throws Exception {
         String callId = placedCall();
@@ -62,7 +56,7 @@ class HangupTest extends GatewayTestSupport {
         assertEquals(202, again.status(), again.body());
         assertEquals(first.json().get("hangupRequestedAt"), again.json().get("hangupRequestedAt"));
 
-        assertEquals(200, callback(callId, "ANSWER").status());
+        assertEquals(200, sansPbxCallback(callId, "ANSWER").status());
         Response stored = send("GET", "/calls/" + callId, null);
         assertEquals("completed", stored.json().get("status").asText());
         // after the end, still the same answer for the hang-up that ended it
@@ -74,7 +68,7 @@ class HangupTest extends GatewayTestSupport {
     void aCallThatEndedIsA409AndThePbxIsNotAsked() throws Exception {
         String callId = placedCall();
         pbxDisconnects("{\"status\":\"success\"}");
-        assertEquals(200, callback(callId, "BUSY").status());
+        assertEquals(200, sansPbxCallback(callId, "BUSY").status());
 
         Response ended = hangUp(callId);
 

@@ -71,9 +71,7 @@ class JsonLogsTest extends GatewayTestSupport {
         Response placed = call("09000000001");
         assertEquals(201, placed.status(), placed.body());
         String callId = placed.json().get("id").asText();
-        Response reported = send("POST", "/callbacks/sanspbx/status?call=" + callId + "&token=" + callbackToken(callId),
-                java.util.Map.of("Linkedid", "12345", "disposition", "ANSWER", "duration", "42", "billsec", "37",
-                        "end_time", "2026-02-14 15:36:08", "custom_field", java.util.Map.of("record_id", callId)));
+        Response reported = sansPbxCallback(callId, "ANSWER");
         assertEquals(200, reported.status(), reported.body());
         assertEquals(401, sendAs("wrong-key", "GET", "/calls", null, null).status());
 

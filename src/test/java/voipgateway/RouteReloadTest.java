@@ -22,18 +22,9 @@ class RouteReloadTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        try {
-            routes = Files.createTempDirectory("routes");
-            try (var files = Files.list(Path.of("routes"))) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, routes.resolve(file.getFileName()));
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml",
-                "voip.routes-reload-directory", routes.toString());
+        Map.Entry<Path, Map<String, String>> copy = copyOfShippedRoutes();
+        routes = copy.getKey();
+        return copy.getValue();
     }
 
     @Test

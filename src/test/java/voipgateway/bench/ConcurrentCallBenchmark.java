@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -96,9 +95,7 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
 
     private int callback(Iterator<String> ids) throws Exception {
         String id = next(ids);
-        Response answer = send("POST", "/callbacks/sanspbx/status?call=" + id + "&token=" + callbackToken(id),
-                Map.of("Linkedid", "1", "disposition", "ANSWER", "duration", "42", "billsec", "37",
-                        "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", id)));
+        Response answer = sansPbxCallback(id, "ANSWER");
         return answer.status() == 200 && answer.json().get("applied").asBoolean() ? 201 : answer.status();
     }
 
