@@ -44,9 +44,9 @@ import voipgateway.api.HttpServerVertx;
 import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.callbacks.DeferredCallbacks;
+import voipgateway.callbacks.FormCallbacks;
 import voipgateway.callbacks.SansPbxCallbacks;
 import voipgateway.callbacks.StatusEventStore;
-import voipgateway.callbacks.TwilioCallbacks;
 import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
@@ -60,7 +60,10 @@ import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.health.ReadyLog;
 import voipgateway.numbers.NumberStore;
+import voipgateway.providers.ProviderAdapters;
+import voipgateway.providers.ProviderAnswers;
 import voipgateway.providers.ProviderBreakers;
+import voipgateway.providers.ProviderRequests;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
 import voipgateway.routes.ReloadGate;
@@ -230,7 +233,11 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         registry.bind("errorResponses", new ErrorResponses(
                 Math.max(1, ratePeriodMillis / 1000)));
-        registry.bind("providerStore", new ProviderStore(cipher));
+        // the adapters of routes/providers/*.yaml, as loaded now
+        ProviderAdapters adapters = new ProviderAdapters();
+        adapters.setCamelContext(context);
+        registry.bind("providerAdapters", adapters);
+        registry.bind("providerStore", new ProviderStore(cipher, adapters));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
@@ -238,8 +245,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callVersions", new CallVersions());
         registry.bind("hangups", new Hangups(clock));
         registry.bind("dialLedger", new DialLedger(claim));
-        registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone));
-        registry.bind("twilioCallbacks", new TwilioCallbacks());
+        registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone, adapters));
+        registry.bind("formCallbacks", new FormCallbacks(adapters));
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
         DeferredCallbacks deferredCallbacks = new DeferredCallbacks();
         registry.bind("deferredCallbacks", deferredCallbacks);
@@ -253,6 +260,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
         registry.bind("providerHosts", providerHosts);
         registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate(), metrics));
+        registry.bind("providerRequests", new ProviderRequests(providerHosts));
+        registry.bind("providerAnswers", new ProviderAnswers());
         registry.bind("sansPbxRequests", new SansPbxRequests(providerHosts));
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),

@@ -74,7 +74,8 @@ final class Settings {
             return value;
         }
         try {
-            URI uri = new URI(value);
+            // a URL template's {provider} stands for a provider adapter's id
+            URI uri = new URI(value.replace("{provider}", "provider"));
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
                 return value;
             }

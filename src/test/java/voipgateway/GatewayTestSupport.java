@@ -335,12 +335,16 @@ public abstract class GatewayTestSupport {
     protected static Map.Entry<Path, Map<String, String>> copyOfShippedRoutes() {
         try {
             Path routes = Files.createTempDirectory("routes");
-            try (var files = Files.list(Path.of("routes"))) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, routes.resolve(file.getFileName()));
+            Files.createDirectory(routes.resolve("providers"));
+            for (String directory : List.of("", "providers")) {
+                try (var files = Files.list(Path.of("routes", directory))) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        Files.copy(file, routes.resolve(directory).resolve(file.getFileName()));
+                    }
                 }
             }
-            return Map.entry(routes, Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml",
+            return Map.entry(routes, Map.of("camel.main.routes-include-pattern",
+                    "file:" + routes + "/*.yaml,file:" + routes + "/providers/*.yaml",
                     "voip.routes-reload-directory", routes.toString()));
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Route files changed while calls are placed without pause: an edited SansPBX route, a new route file and a broken
- * one. The change and the new file are live within 5 s, the broken file is refused with the old routes serving,
- * and not one call fails meanwhile.
+ * Route files changed while calls are placed without pause: the SansPBX adapter edited (a log line and a status
+ * mapping), a new provider adapter dropped in and a broken file. The change and the new provider are live within
+ * 5 s, the broken file is refused with the old routes serving, and not one call fails meanwhile.
  */
 class ReloadUnderLoadTest extends GatewayTestSupport {
 
@@ -59,23 +59,23 @@ class ReloadUnderLoadTest extends GatewayTestSupport {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> placed.get() >= 20);
 
-            // a changed route: what the SansPBX answer is logged as
-            Path dialcall = routes.resolve("sanspbx-dialcall.yaml");
-            Files.writeString(dialcall, Files.readString(dialcall).replace("[ok] SansPBX: Call initiated successfully",
-                    "[ok] SansPBX: call taken (edited under load)"));
+            // the SansPBX adapter changed: what its answer is logged as, and how a disposition maps (CONGESTION was
+            // failed)
+            Path sansPbx = routes.resolve("providers/sanspbx.yaml");
+            Files.writeString(sansPbx, Files.readString(sansPbx)
+                    .replace("[ok] SansPBX: Call initiated successfully", "[ok] SansPBX: call taken (edited under load)")
+                    .replace("CONGESTION: failed", "CONGESTION: busy"));
             await().atMost(Duration.ofSeconds(5)).until(() -> capturedLogs().contains("call taken (edited under load)"));
+            String congested = call("09000000002").json().get("id").asText();
+            Response reported = sansPbxCallback(congested, "CONGESTION");
+            assertEquals(200, reported.status(), reported.body());
+            assertEquals("busy", send("GET", "/calls/" + congested, null).json().get("status").asText());
 
-            // a new file
-            Files.writeString(routes.resolve("ping.yaml"), """
-                    - route:
-                        id: answer-ping
-                        from:
-                          uri: platform-http:/ping
-                          steps:
-                            - setBody:
-                                constant: pong
-                    """);
-            await().atMost(Duration.ofSeconds(5)).until(() -> "pong".equals(send("GET", "/ping", null).body()));
+            // a new provider: its adapter file dropped in (Twilio's, named Acme), its accounts accepted at once
+            Files.writeString(routes.resolve("providers/acme.yaml"), Files.readString(routes.resolve(
+                    "providers/twilio.yaml")).replace("provider: Twilio", "provider: Acme").replace("twilio", "acme"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> "accountSid".equals(send("POST", "/voip/add-provider",
+                    Map.of("provider", "Acme", "did", "+14155550100")).json().path("field").asText()));
 
             // a broken file: refused, the rest goes on
             Files.writeString(routes.resolve("broken.yaml"), "- route:\n    id: broken\n    from: [ oops");
@@ -88,7 +88,6 @@ class ReloadUnderLoadTest extends GatewayTestSupport {
             assertTrue(callers.awaitTermination(60, TimeUnit.SECONDS));
         }
         assertEquals(Map.of(), failures, "calls that failed during the reloads, by status");
-        assertEquals("pong", send("GET", "/ping", null).body());
         assertTrue(placed.get() >= 40, "calls placed: " + placed.get());
         List<String> edited = capturedLogs().lines().filter(l -> l.contains("call taken (edited under load)")).toList();
         assertTrue(edited.size() >= 10, "calls after the change took the changed route: " + edited.size());

@@ -59,7 +59,7 @@ class RouteReloadTest extends GatewayTestSupport {
         pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
         pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
         providerWithAgent();
-        Path dialcall = routes.resolve("sanspbx-dialcall.yaml");
+        Path dialcall = routes.resolve("providers/sanspbx.yaml");
         Files.writeString(dialcall, Files.readString(dialcall).replace("[ok] SansPBX: Call initiated successfully",
                 "[ok] SansPBX: Call placed (route edited while running)"));
 
@@ -67,6 +67,19 @@ class RouteReloadTest extends GatewayTestSupport {
             assertEquals(201, call("09000000001").status());
             return capturedLogs().contains("[ok] SansPBX: Call placed (route edited while running)");
         });
+    }
+
+    @Test
+    void aDeletedProviderAdapterTakesItsProviderAway() throws Exception {
+        Map<String, Object> exotel = Map.of("provider", "Exotel", "did", "080-4000-0001");
+        assertEquals("accountSid", send("POST", "/voip/add-provider", exotel).json().get("field").asText());
+
+        Files.delete(routes.resolve("providers/exotel.yaml"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("POST", "/voip/add-provider", exotel).body()
+                .contains("'Exotel' is not supported; supported: SansPBX, Twilio"));
+        assertNull(gateway.getCamelContext().getRoute("exotel-dial"));
+        assertEquals(404, send("POST", "/callbacks/exotel/status", Map.of()).status());
     }
 
     private static String ping(String answer) {

@@ -6,7 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import voipgateway.providers.SansPbxAccount;
+import voipgateway.providers.ProviderAccount;
 import voipgateway.storage.ReadCache;
 
 /**
@@ -17,7 +17,7 @@ import voipgateway.storage.ReadCache;
  */
 public class AgentLines {
 
-    private record Line(Document number, SansPbxAccount account) {
+    private record Line(Document number, ProviderAccount account) {
     }
 
     private final ReadCache<String, Line> lines;
@@ -37,7 +37,7 @@ public class AgentLines {
     }
 
     public void keep(@ExchangeProperty("tenantId") String tenant, @ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("number") Document number, @ExchangeProperty("account") SansPbxAccount account) {
+            @ExchangeProperty("number") Document number, @ExchangeProperty("account") ProviderAccount account) {
         lines.put(AgentStore.key(tenant, agentId), new Line(number, account));
     }
 

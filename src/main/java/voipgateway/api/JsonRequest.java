@@ -24,6 +24,11 @@ public final class JsonRequest {
     }
 
     public static JsonRequest parse(String body, String contentType, Set<String> allowedFields) {
+        return parse(body, contentType).allowOnly(allowedFields);
+    }
+
+    /** The body as a JSON object, its fields not checked yet (see {@link #allowOnly}). */
+    public static JsonRequest parse(String body, String contentType) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "Content-Type",
                     "send the body as JSON with Content-Type: application/json");
@@ -40,13 +45,23 @@ public final class JsonRequest {
         if (root == null || !root.isObject()) {
             throw ApiException.badRequest("body", "body must be a JSON object");
         }
+        return new JsonRequest(root);
+    }
+
+    /** Refuses the first field not in {@code allowedFields}. */
+    public JsonRequest allowOnly(Set<String> allowedFields) {
         for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!allowedFields.contains(name)) {
                 throw ApiException.badRequest(name, "unknown field '" + name + "'");
             }
         }
-        return new JsonRequest(root);
+        return this;
+    }
+
+    public boolean has(String field) {
+        JsonNode node = root.get(field);
+        return node != null && !node.isNull();
     }
 
     /** A required string field: present, a JSON string, not blank, at most 512 characters. */

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import org.apache.camel.Header;
 import org.bson.Document;
 import voipgateway.api.ApiException;
 import voipgateway.api.Json;
+import voipgateway.providers.ProviderAdapters;
 
 /**
  * SansPBX's post-call status callback: JSON with {@code Linkedid} (the dialcall's call id), {@code disposition},
@@ -22,15 +22,12 @@ import voipgateway.api.Json;
 public class SansPbxCallbacks {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final Map<String, String> DISPOSITIONS = Map.of(
-            "ANSWER", "completed", "ANSWERED", "completed", "NO ANSWER", "no-answer", "NOANSWER", "no-answer",
-            "BUSY", "busy", "FAILED", "failed", "CONGESTION", "failed", "CHANUNAVAIL", "failed",
-            "CANCEL", "canceled", "CANCELED", "canceled");
-
     private final ZoneId accountZone;
+    private final ProviderAdapters adapters;
 
-    public SansPbxCallbacks(ZoneId accountZone) {
+    public SansPbxCallbacks(ZoneId accountZone, ProviderAdapters adapters) {
         this.accountZone = accountZone;
+        this.adapters = adapters;
     }
 
     public StatusEvent parse(@Body String body, @Header("call") String urlCallId, @Header("token") String urlToken) {
@@ -47,11 +44,8 @@ public class SansPbxCallbacks {
         if (disposition == null) {
             throw ApiException.badRequest("disposition", "disposition is required");
         }
-        String status = DISPOSITIONS.get(disposition.trim().toUpperCase(Locale.ROOT).replace('_', ' ')
-                .replaceAll("\\s+", " "));
-        if (status == null) {
-            status = DISPOSITIONS.get(disposition.trim().toUpperCase(Locale.ROOT).replaceAll("[\\s_]", ""));
-        }
+        // the dispositions are mapped by the SansPBX adapter (routes/providers/sanspbx.yaml, statuses)
+        String status = adapters.forStored("SansPBX").lifecycleStatus(disposition.trim());
         if (status == null) {
             throw ApiException.badRequest("disposition", "disposition '" + disposition.replaceAll("[^A-Za-z _-]", "?")
                     + "' is not a known SansPBX disposition");

@@ -19,8 +19,8 @@ import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.api.Ids;
+import voipgateway.providers.ProviderAccount;
 import voipgateway.numbers.Dids;
-import voipgateway.sanspbx.DialRequest;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -48,12 +48,13 @@ public class CallStore {
      * the voice webhook is the agent's own (kept on its DID when assigned), else the service's, else none.
      */
     public DialRequest dialRequest(@ExchangeProperty("callId") ObjectId callId,
-            @ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("number") Document number) {
+            @ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("number") Document number,
+            @ExchangeProperty("account") ProviderAccount account) {
         String id = callId.toHexString();
         String did = number.getString("phoneNumber");
         String voice = number.getString("assignedVoiceUrl") != null ? number.getString("assignedVoiceUrl") : voiceUrl;
         return new DialRequest(request.callTo(), Dids.callerId(did), did, id, voice.isEmpty() ? null : voice,
-                tokens.urlFor(statusCallbackUrl, id));
+                tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), id));
     }
 
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */

@@ -26,7 +26,7 @@ import voipgateway.api.ErrorResponses;
 import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.crypto.Sha256;
-import voipgateway.providers.SansPbxAccount;
+import voipgateway.providers.ProviderAccount;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -68,7 +68,7 @@ public class DialLedger {
      */
     public void claim(@ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("dialKey") String key,
             @ExchangeProperty("tenantId") String tenant, @ExchangeProperty("number") Document number,
-            @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
+            @ExchangeProperty("account") ProviderAccount account, Exchange exchange) {
         ObjectId id = new ObjectId();
         String claim = UUID.randomUUID().toString();
         exchange.setProperty("callId", id);

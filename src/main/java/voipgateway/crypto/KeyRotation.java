@@ -2,6 +2,7 @@ package voipgateway.crypto;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -10,7 +11,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import voipgateway.providers.ProviderStore;
-import voipgateway.providers.SansPbxAccount;
 import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
@@ -21,9 +21,6 @@ import voipgateway.storage.MongoRequests;
  * (3) drop VOIP_PREVIOUS_ENCRYPTION_KEYS at the next restart.
  */
 public final class KeyRotation {
-
-    private static final List<String> ENCRYPTED = List.of("tokenEndpoint", "dialEndpoint", "accessToken",
-            "accessKey", "username", "password");
 
     private KeyRotation() {
     }
@@ -55,16 +52,12 @@ public final class KeyRotation {
         int rewritten = 0;
         for (Document provider : providers.find()) {
             Document stored = provider.get("credentials", Document.class);
+            List<String> secret = ProviderStore.secretFields(provider);
+            Map<String, String> fields = ProviderStore.decrypt(provider, cipher);
             Document fresh = new Document();
-            for (String field : ENCRYPTED) {
-                fresh.append(field, cipher.encrypt(cipher.decrypt(stored.getString(field))));
-            }
-            fresh.append("appId", stored.getString("appId"));
-            SansPbxAccount account = new SansPbxAccount(null, 0, cipher.decrypt(stored.getString("tokenEndpoint")),
-                    null, null, cipher.decrypt(stored.getString("accessKey")), 0,
-                    cipher.decrypt(stored.getString("username")), null);
+            fields.forEach((field, value) -> fresh.append(field, secret.contains(field) ? cipher.encrypt(value) : value));
             String accountKey = cipher.fingerprint(ProviderStore.accountParts(provider.getString("userId"),
-                    provider.getString("provider"), account));
+                    provider.getString("provider"), ProviderStore.identityFields(provider), fields));
             rewritten += (int) providers.updateOne(
                     MongoRequests.match("_id", provider.get("_id"), "credentials", stored),
                     Updates.combine(Updates.set("credentials", fresh), Updates.set("accountKey", accountKey)))

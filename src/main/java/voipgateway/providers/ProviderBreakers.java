@@ -25,9 +25,6 @@ import voipgateway.metrics.GatewayMetrics;
  */
 public class ProviderBreakers {
 
-    /** The only provider accounts can be stored for today. */
-    private static final String PROVIDER = "SansPBX";
-
     private final CircuitBreakerRegistry breakers;
     private final ProducerTemplate requests;
     private final GatewayMetrics metrics;
@@ -44,12 +41,6 @@ public class ProviderBreakers {
         });
     }
 
-    /** The metrics' name of a provider request: {@code direct:send-sanspbx-dialcall} is {@code sanspbx-dialcall}. */
-    private static String requestName(String uri) {
-        String route = uri.substring(uri.lastIndexOf(':') + 1);
-        return route.startsWith("send-") ? route.substring("send-".length()) : route;
-    }
-
     private static int stateNumber(CircuitBreaker.State state) {
         return switch (state) {
             case CLOSED -> 0;
@@ -60,22 +51,24 @@ public class ProviderBreakers {
     }
 
     /**
-     * Sends the exchange to {@code uri} (a route that makes the provider request) under the breaker of the
-     * account on property {@code account}. An open breaker fails it with {@code CallNotPermittedException} and
-     * sends nothing; a failure stays on the exchange for the route's error handling.
+     * Sends a provider request (its URL, headers and body on the message) through the shared route
+     * {@code send-provider-request} under the breaker of the account on property {@code account}, named in the
+     * metrics as {@code request} (e.g. {@code twilio-dial}). An open breaker fails it with
+     * {@code CallNotPermittedException} and sends nothing; a failure stays on the exchange for the route's error
+     * handling.
      */
-    public void call(String uri, @ExchangeProperty("account") SansPbxAccount account, Exchange exchange) {
-        String request = requestName(uri);
+    public void send(String request, @ExchangeProperty("account") ProviderAccount account, Exchange exchange) {
+        String provider = account.provider();
         CircuitBreaker breaker = account.id() == null ? null : breakers.circuitBreaker(account.id());
         if (breaker != null && !breaker.tryAcquirePermission()) {
-            metrics.providerRequest(PROVIDER, request, "rejected", Duration.ZERO);
+            metrics.providerRequest(provider, request, "rejected", Duration.ZERO);
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
         long started = System.nanoTime();
-        requests.send(uri, exchange);
+        requests.send("direct:send-provider-request", exchange);
         long took = System.nanoTime() - started;
         boolean ok = exchange.getException() == null;
-        metrics.providerRequest(PROVIDER, request, ok ? "ok" : "failed", Duration.ofNanos(took));
+        metrics.providerRequest(provider, request, ok ? "ok" : "failed", Duration.ofNanos(took));
         if (breaker != null && ok) {
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
         } else if (breaker != null) {

@@ -29,10 +29,13 @@ public class ProviderHosts {
                 .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
-    /** Both endpoints of an account being added. */
+    /** Every URL an account being added gives (its adapter's {@code url} fields). */
     public void checkRegistration(@ExchangeProperty("registration") ProviderRegistration registration) {
-        check(registration.account().tokenEndpoint(), "tokenEndpoint");
-        check(registration.account().dialEndpoint(), "dialEndpoint");
+        registration.account().fields().forEach((field, value) -> {
+            if (registration.adapter().is(field, "url")) {
+                check(value, field);
+            }
+        });
     }
 
     /** Refuses the URL with a 400 naming the field, or answers it unchanged. */

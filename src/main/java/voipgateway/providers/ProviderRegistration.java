@@ -1,36 +1,46 @@
 package voipgateway.providers;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
-import org.apache.camel.Body;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
 import voipgateway.numbers.Dids;
 
-/** A validated {@code POST /voip/add-provider} body: the account to store and the DID it brings. */
-public record ProviderRegistration(String provider, SansPbxAccount account, String did) {
+/**
+ * A validated {@code POST /voip/add-provider} body: {@code provider}, {@code did} and the credential fields its
+ * adapter declares (each checked by its kind), as the account to store and the DID it brings.
+ */
+public record ProviderRegistration(ProviderAdapter adapter, ProviderAccount account, String did) {
 
-    public static final String SANSPBX = "SansPBX";
+    public String provider() {
+        return adapter.getProvider();
+    }
 
-    private static final Set<String> FIELDS = Set.of("provider", "tokenEndpoint", "dialEndpoint", "accessToken",
-            "accessKey", "appId", "username", "password", "did");
-
-    public static ProviderRegistration parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
-        JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
-        String provider = json.text("provider").trim();
-        if (!SANSPBX.equalsIgnoreCase(provider)) {
-            throw ApiException.badRequest("provider", "provider '" + provider.replaceAll("[^A-Za-z0-9 _-]", "?")
-                    + "' is not supported; supported: " + SANSPBX);
+    /** Reads the body against the adapters loaded now (bean {@code providerAdapters}). */
+    public static ProviderRegistration parse(String body, String contentType, ProviderAdapters adapters) {
+        JsonRequest json = JsonRequest.parse(body, contentType);
+        ProviderAdapter adapter = adapters.require(json.text("provider"), "provider");
+        Set<String> allowed = new HashSet<>(adapter.getCredentials().keySet());
+        allowed.add("provider");
+        allowed.add("did");
+        json.allowOnly(allowed);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : adapter.getCredentials().keySet()) {
+            if (adapter.is(field, "optional") && !json.has(field)) {
+                continue;
+            }
+            fields.put(field, adapter.is(field, "url") ? json.url(field)
+                    : adapter.is(field, "number") ? Long.toString(json.wholeNumber(field)) : json.text(field));
         }
-        String username = json.text("username");
-        if (username.contains(":")) {
+        if (fields.getOrDefault("username", "").contains(":")) {
+            // every provider here takes it in Basic auth
             throw ApiException.badRequest("username", "username must not contain ':' (it separates user and password in Basic-auth)");
         }
-        SansPbxAccount account = new SansPbxAccount(null, 0, json.url("tokenEndpoint"), json.url("dialEndpoint"),
-                json.text("accessToken"), json.text("accessKey"), json.wholeNumber("appId"), username,
-                json.text("password"));
-        return new ProviderRegistration(SANSPBX, account, Dids.require(json.text("did"), "did"));
+        ProviderAccount account = new ProviderAccount(null, 0, adapter.getProvider(), adapter.getId(), fields,
+                adapter.secretFields());
+        return new ProviderRegistration(adapter, account, Dids.require(json.text("did"), "did"));
     }
 }

@@ -1,5 +1,6 @@
 package voipgateway.providers;
 
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,16 +20,23 @@ import voipgateway.numbers.NumberStore;
 import voipgateway.storage.MongoRequests;
 
 /**
- * How provider accounts look in {@code voipproviders}: every credential field encrypted, found again by a keyed
- * fingerprint of the login, and shown to clients without any secret.
+ * How provider accounts look in {@code voipproviders}: the credential fields its adapter declares (the secret ones
+ * encrypted), found again by a keyed fingerprint of the fields that identify it, and shown to clients without any
+ * secret.
  */
 public class ProviderStore {
 
-    private final CredentialCipher cipher;
-    private final Map<String, SansPbxAccount> opened = new ConcurrentHashMap<>();
+    private static final List<String> LEGACY_SANSPBX_SECRETS = List.of("tokenEndpoint", "dialEndpoint",
+            "accessToken", "accessKey", "username", "password");
+    private static final List<String> LEGACY_SANSPBX_IDENTITY = List.of("tokenEndpoint", "username", "accessKey");
 
-    public ProviderStore(CredentialCipher cipher) {
+    private final CredentialCipher cipher;
+    private final ProviderAdapters adapters;
+    private final Map<String, ProviderAccount> opened = new ConcurrentHashMap<>();
+
+    public ProviderStore(CredentialCipher cipher, ProviderAdapters adapters) {
         this.cipher = cipher;
+        this.adapters = adapters;
     }
 
     public void queryExisting(@ExchangeProperty("registration") ProviderRegistration registration,
@@ -41,19 +49,18 @@ public class ProviderStore {
         MongoRequests.query(message, Filters.eq("userId", tenant));
     }
 
-    /** Stores the account: a new document, or the same account's document updated (never a duplicate). */
+    /**
+     * Stores the account: a new document, or the same account's document updated (never a duplicate). Its
+     * secret fields are encrypted; the document names them ({@code secretFields}) and the fields that identify
+     * the account ({@code identityFields}), so it can be read and re-keyed without its adapter.
+     */
     public void upsert(@ExchangeProperty("registration") ProviderRegistration registration,
             @ExchangeProperty("tenantId") String tenant, Message message) {
-        SansPbxAccount account = registration.account();
+        ProviderAccount account = registration.account();
         Date now = new Date();
-        Document credentials = new Document()
-                .append("tokenEndpoint", cipher.encrypt(account.tokenEndpoint()))
-                .append("dialEndpoint", cipher.encrypt(account.dialEndpoint()))
-                .append("accessToken", cipher.encrypt(account.accessToken()))
-                .append("accessKey", cipher.encrypt(account.accessKey()))
-                .append("appId", Long.toString(account.appId()))
-                .append("username", cipher.encrypt(account.username()))
-                .append("password", cipher.encrypt(account.password()));
+        Document credentials = new Document();
+        account.fields().forEach((field, value) -> credentials.append(field,
+                account.secretFields().contains(field) ? cipher.encrypt(value) : value));
         // found under the current or a previous key's fingerprint; stored under the current one
         List<String> keys = accountKeys(registration, tenant);
         MongoRequests.update(message, Filters.in("accountKey", keys), Updates.combine(
@@ -61,6 +68,8 @@ public class ProviderStore {
                 Updates.set("userId", tenant),
                 Updates.set("provider", registration.provider()),
                 Updates.set("credentials", credentials),
+                Updates.set("secretFields", account.secretFields()),
+                Updates.set("identityFields", registration.adapter().identityFields()),
                 Updates.set("isVerified", true),
                 Updates.set("isActive", true),
                 Updates.set("updatedAt", now),
@@ -81,16 +90,18 @@ public class ProviderStore {
      * them. Decrypting costs a key derivation per field (milliseconds), so each stored version of an account is
      * decrypted once.
      */
-    public SansPbxAccount open(Document provider, @ExchangeProperty("tenantId") String tenant) {
+    public ProviderAccount open(Document provider, @ExchangeProperty("tenantId") String tenant) {
         if (provider == null || !tenant.equals(provider.getString("userId"))
                 || !provider.getBoolean("isActive", false)) {
             throw ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
         }
         String id = provider.getObjectId("_id").toHexString();
         long version = versionOf(provider);
-        SansPbxAccount account = opened.get(id);
+        ProviderAccount account = opened.get(id);
         if (account == null || account.version() != version) {
-            account = decrypt(id, version, provider.get("credentials", Document.class));
+            ProviderAdapter adapter = adapters.forStored(provider.getString("provider"));
+            account = new ProviderAccount(id, version, adapter.getProvider(), adapter.getId(),
+                    decrypt(provider, cipher), secretFields(provider));
             opened.put(id, account);
         }
         return account;
@@ -101,12 +112,30 @@ public class ProviderStore {
         return provider.getDate("updatedAt").getTime();
     }
 
-    private SansPbxAccount decrypt(String id, long version, Document c) {
-        return new SansPbxAccount(id, version,
-                cipher.decrypt(c.getString("tokenEndpoint")), cipher.decrypt(c.getString("dialEndpoint")),
-                cipher.decrypt(c.getString("accessToken")), cipher.decrypt(c.getString("accessKey")),
-                Long.parseLong(c.getString("appId")), cipher.decrypt(c.getString("username")),
-                cipher.decrypt(c.getString("password")));
+    /** The stored credentials in clear. */
+    public static Map<String, String> decrypt(Document provider, CredentialCipher cipher) {
+        List<String> secret = secretFields(provider);
+        Map<String, String> fields = new LinkedHashMap<>();
+        provider.get("credentials", Document.class).forEach((field, value) -> fields.put(field,
+                secret.contains(field) ? cipher.decrypt((String) value) : (String) value));
+        return fields;
+    }
+
+    /** Accounts stored before adapters (SansPBX only) name no secret fields: all but appId were encrypted. */
+    public static List<String> secretFields(Document provider) {
+        return provider.getList("secretFields", String.class, LEGACY_SANSPBX_SECRETS);
+    }
+
+    /** What identifies an account, as {@code accountKey} fingerprints it. */
+    public static String[] accountParts(String tenant, String provider, List<String> identityFields,
+            Map<String, String> fields) {
+        List<String> parts = new ArrayList<>(List.of(tenant, provider));
+        identityFields.forEach(field -> parts.add(fields.get(field)));
+        return parts.toArray(String[]::new);
+    }
+
+    public static List<String> identityFields(Document provider) {
+        return provider.getList("identityFields", String.class, LEGACY_SANSPBX_IDENTITY);
     }
 
     /** The answer to add-provider: 201 with a new account, 200 with an updated one, and the DID it brought. */
@@ -132,9 +161,15 @@ public class ProviderStore {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", provider.getObjectId("_id").toHexString());
         view.put("provider", provider.getString("provider"));
+        // what is not secret of the account (SansPBX: appId)
+        List<String> secret = secretFields(provider);
+        provider.get("credentials", Document.class).forEach((field, value) -> {
+            if (!secret.contains(field)) {
+                view.putIfAbsent(field, value);
+            }
+        });
         view.put("isVerified", provider.getBoolean("isVerified", false));
         view.put("isActive", provider.getBoolean("isActive", false));
-        view.put("appId", provider.get("credentials", Document.class).getString("appId"));
         view.put("createdAt", provider.getDate("createdAt").toInstant().toString());
         view.put("updatedAt", provider.getDate("updatedAt").toInstant().toString());
         if (dids != null) {
@@ -144,12 +179,7 @@ public class ProviderStore {
     }
 
     private List<String> accountKeys(ProviderRegistration registration, String tenant) {
-        SansPbxAccount account = registration.account();
-        return cipher.fingerprints(accountParts(tenant, registration.provider(), account));
-    }
-
-    /** What identifies a provider account (its fingerprint is stored as accountKey). */
-    public static String[] accountParts(String tenant, String provider, SansPbxAccount account) {
-        return new String[] {tenant, provider, account.tokenEndpoint(), account.username(), account.accessKey()};
+        return cipher.fingerprints(accountParts(tenant, registration.provider(),
+                registration.adapter().identityFields(), registration.account().fields()));
     }
 }

@@ -32,7 +32,8 @@ public class SafeRouteReload extends RouteWatcherReloadStrategy {
     private final ReloadGate gate;
 
     public SafeRouteReload(String directory, String pattern, ReloadGate gate) {
-        super(directory, false);
+        // recursive: provider adapters live in routes/providers/
+        super(directory, true);
         this.gate = gate;
         setPattern(pattern);
         setRemoveAllRoutes(false);

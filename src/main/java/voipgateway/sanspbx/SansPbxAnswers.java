@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
@@ -17,7 +16,7 @@ import org.apache.camel.Header;
 import voipgateway.api.InvalidCredentialsException;
 import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
-import voipgateway.providers.SansPbxAccount;
+import voipgateway.providers.ProviderAccount;
 
 /**
  * Reads SansPBX's answers. Anything but {@code "status": "success"} is a refusal, reported with the provider's
@@ -26,7 +25,6 @@ import voipgateway.providers.SansPbxAccount;
 public class SansPbxAnswers {
 
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
 
     private final ZoneId accountZone;
     private final Duration refreshMargin;
@@ -42,7 +40,7 @@ public class SansPbxAnswers {
 
     /** gentoken: {"status": "success", "Apitoken": "...", "expiry_time": "yyyy-MM-dd HH:mm:ss"}. */
     public SansPbxToken token(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
-            @ExchangeProperty("account") SansPbxAccount account,
+            @ExchangeProperty("account") ProviderAccount account,
             @ExchangeProperty("checkingCredentials") Boolean checkingCredentials) {
         JsonNode json;
         try {
@@ -61,7 +59,7 @@ public class SansPbxAnswers {
 
     /** dialcall: the call id as call_id, callid, data.callid or msg.callid, depending on the PBX version. */
     public String callId(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
-            @ExchangeProperty("account") SansPbxAccount account) {
+            @ExchangeProperty("account") ProviderAccount account) {
         JsonNode json = successOrRefuse(body, status, account, "Dial call failed", "Dial call failed with status ");
         for (JsonNode candidate : new JsonNode[] {json.get("call_id"), json.get("callid"),
                 json.path("data").get("callid"), json.path("msg").get("callid")}) {
@@ -74,11 +72,11 @@ public class SansPbxAnswers {
 
     /** calldisconnect: {"status": "success"}; anything else is a refusal. */
     public void disconnected(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
-            @ExchangeProperty("account") SansPbxAccount account) {
+            @ExchangeProperty("account") ProviderAccount account) {
         successOrRefuse(body, status, account, "Hang-up failed", "Hang-up failed with status ");
     }
 
-    private JsonNode successOrRefuse(String body, Integer status, SansPbxAccount account, String what,
+    private JsonNode successOrRefuse(String body, Integer status, ProviderAccount account, String what,
             String httpFailure) {
         int code = status == null ? 0 : status;
         if (code < 200 || code > 299) {
@@ -112,7 +110,7 @@ public class SansPbxAnswers {
         }
     }
 
-    private static String message(JsonNode json, SansPbxAccount account) {
+    private static String message(JsonNode json, ProviderAccount account) {
         if (json == null) {
             return "";
         }
@@ -125,20 +123,9 @@ public class SansPbxAnswers {
         return "";
     }
 
-    /**
-     * Provider text is shown to clients and logs: cut it short and blank out anything secret it repeats, the
-     * account's credentials and any token (JWT-shaped, like SansPBX's Apitoken).
-     */
-    static String mask(String text, SansPbxAccount account) {
-        String masked = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-        masked = JWT.matcher(masked).replaceAll("***");
-        for (String secret : new String[] {account.accessToken(), account.accessKey(), account.password(),
-                account.username()}) {
-            if (secret != null && !secret.isEmpty()) {
-                masked = masked.replace(secret, "***");
-            }
-        }
-        return masked;
+    /** Provider text is shown to clients and logs: see {@link ProviderAccount#mask}. */
+    static String mask(String text, ProviderAccount account) {
+        return account.mask(text);
     }
 
     private static ProviderRefusedException refuse(String message) {

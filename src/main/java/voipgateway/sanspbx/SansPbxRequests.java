@@ -12,7 +12,8 @@ import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 import voipgateway.api.Json;
 import voipgateway.providers.ProviderHosts;
-import voipgateway.providers.SansPbxAccount;
+import voipgateway.providers.ProviderAccount;
+import voipgateway.calls.DialRequest;
 
 /** Builds the SansPBX requests exactly as the integration guide shows them: headers, body, method, URL. */
 public class SansPbxRequests {
@@ -25,19 +26,19 @@ public class SansPbxRequests {
     }
 
     /** POST tokenEndpoint, Accesstoken + Basic auth headers, body {"access_key": ...}. */
-    public void gentoken(SansPbxAccount account, Message message) {
+    public void gentoken(ProviderAccount account, Message message) {
         message.removeHeaders("*");
-        message.setHeader("Accesstoken", account.accessToken());
-        message.setHeader("Authorization", basicAuth(account.username(), account.password()));
-        post(message, hosts.check(account.tokenEndpoint(), "tokenEndpoint"),
-                json(Map.of("access_key", account.accessKey())));
+        message.setHeader("Accesstoken", account.field("accessToken"));
+        message.setHeader("Authorization", basicAuth(account.field("username"), account.field("password")));
+        post(message, hosts.check(account.field("tokenEndpoint"), "tokenEndpoint"),
+                json(Map.of("access_key", account.field("accessKey"))));
     }
 
     /**
      * POST dialEndpoint, Apitoken header, body {appid (a number), call_to, caller_id, custom_field}; custom_field
      * holds the AI platform's voice webhook as callback_url (when there is one), our status_callback and record_id.
      */
-    public void dialcall(@ExchangeProperty("account") SansPbxAccount account, @ExchangeProperty("dial") DialRequest dial,
+    public void dialcall(@ExchangeProperty("account") ProviderAccount account, @ExchangeProperty("dial") DialRequest dial,
             @ExchangeProperty("apiToken") String apiToken, Message message) {
         Map<String, Object> customField = new LinkedHashMap<>();
         if (dial.voiceUrl() != null) {
@@ -46,25 +47,25 @@ public class SansPbxRequests {
         customField.put("status_callback", dial.statusCallback());
         customField.put("record_id", dial.recordId());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("appid", account.appId());
+        body.put("appid", account.number("appId"));
         body.put("call_to", dial.callTo());
         body.put("caller_id", dial.callerId());
         body.put("custom_field", customField);
         message.removeHeaders("*");
         message.setHeader("Apitoken", apiToken);
-        post(message, hosts.check(account.dialEndpoint(), "dialEndpoint"), json(body));
+        post(message, hosts.check(account.field("dialEndpoint"), "dialEndpoint"), json(body));
     }
 
     /**
      * POST calldisconnect (next to dialcall: the dial endpoint's last path segment replaced), Apitoken header,
      * body {"callid": the provider's call id}.
      */
-    public void calldisconnect(@ExchangeProperty("account") SansPbxAccount account,
+    public void calldisconnect(@ExchangeProperty("account") ProviderAccount account,
             @ExchangeProperty("providerCallId") String providerCallId, @ExchangeProperty("apiToken") String apiToken,
             Message message) {
         message.removeHeaders("*");
         message.setHeader("Apitoken", apiToken);
-        post(message, hosts.check(disconnectEndpoint(account.dialEndpoint()), "dialEndpoint"),
+        post(message, hosts.check(disconnectEndpoint(account.field("dialEndpoint")), "dialEndpoint"),
                 json(Map.of("callid", providerCallId)));
     }
 

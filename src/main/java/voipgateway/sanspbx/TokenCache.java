@@ -8,7 +8,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
 import voipgateway.providers.ProviderStore;
-import voipgateway.providers.SansPbxAccount;
+import voipgateway.providers.ProviderAccount;
 
 /**
  * SansPBX tokens, one per provider account, reused until shortly before they expire. Concurrent calls of one
@@ -28,7 +28,7 @@ public class TokenCache {
         this.clock = clock;
     }
 
-    public String tokenFor(@ExchangeProperty("account") SansPbxAccount account) {
+    public String tokenFor(@ExchangeProperty("account") ProviderAccount account) {
         String key = account.cacheKey();
         SansPbxToken token = tokens.get(key);
         if (token != null && token.usableAt(clock.instant())) {
@@ -50,12 +50,16 @@ public class TokenCache {
      */
     public void keep(@ExchangeProperty("provider") Document provider,
             @ExchangeProperty("checkedToken") SansPbxToken token) {
-        tokens.put(SansPbxAccount.cacheKey(provider.getObjectId("_id").toHexString(),
+        if (token == null) {
+            // another provider's account: it has no SansPBX token
+            return;
+        }
+        tokens.put(ProviderAccount.cacheKey(provider.getObjectId("_id").toHexString(),
                 ProviderStore.versionOf(provider)), token);
     }
 
     /** The PBX said the token is no longer valid: drop it, unless another call has already replaced it. */
-    public void reject(@ExchangeProperty("account") SansPbxAccount account,
+    public void reject(@ExchangeProperty("account") ProviderAccount account,
             @ExchangeProperty("apiToken") String apiToken) {
         tokens.computeIfPresent(account.cacheKey(), (k, t) -> t.apiToken().equals(apiToken) ? null : t);
     }

@@ -10,36 +10,40 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.providers.ProviderAdapters;
 
 /**
- * Twilio-style status callbacks (form-encoded {@code CallSid}, {@code CallStatus}, {@code CallDuration},
- * {@code Timestamp}, {@code SequenceNumber}), so a second provider shares the same lifecycle.
+ * Form-encoded status callbacks, Twilio's style (Twilio, Exotel): the provider's call id, its call status (mapped
+ * onto the lifecycle by the adapter's {@code statuses}), the duration in seconds, {@code RecordingUrl} and an
+ * RFC 1123 {@code Timestamp}; which form fields hold the first three is the adapter route's to say.
  */
-public class TwilioCallbacks {
+public class FormCallbacks {
 
-    private static final Map<String, String> STATUSES = Map.of(
-            "queued", "initiated", "initiated", "initiated", "ringing", "ringing", "in-progress", "answered",
-            "answered", "answered", "completed", "completed", "busy", "busy", "no-answer", "no-answer",
-            "failed", "failed", "canceled", "canceled");
+    private final ProviderAdapters adapters;
 
-    public StatusEvent parse(@Body Object body, @Header("call") String urlCallId, @Header("token") String urlToken) {
+    public FormCallbacks(ProviderAdapters adapters) {
+        this.adapters = adapters;
+    }
+
+    public StatusEvent parse(String provider, String callIdField, String statusField, String durationField,
+            @Body Object body, @Header("call") String urlCallId, @Header("token") String urlToken) {
         if (!(body instanceof Map<?, ?> raw) || raw.isEmpty()) {
-            throw ApiException.badRequest("body", "a Twilio status callback is a form-encoded body");
+            throw ApiException.badRequest("body", "a " + provider + " status callback is a form-encoded body");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> form = (Map<String, Object>) raw;
-        String callSid = single(form, "CallSid");
-        String callStatus = single(form, "CallStatus");
+        String callSid = single(form, callIdField);
+        String callStatus = single(form, statusField);
         if (callSid == null) {
-            throw ApiException.badRequest("CallSid", "CallSid is required");
+            throw ApiException.badRequest(callIdField, callIdField + " is required");
         }
         if (callStatus == null) {
-            throw ApiException.badRequest("CallStatus", "CallStatus is required");
+            throw ApiException.badRequest(statusField, statusField + " is required");
         }
-        String status = STATUSES.get(callStatus.trim().toLowerCase());
+        String status = adapters.forStored(provider).lifecycleStatus(callStatus);
         if (status == null) {
-            throw ApiException.badRequest("CallStatus", "CallStatus '" + callStatus.replaceAll("[^A-Za-z _-]", "?")
-                    + "' is not a known Twilio call status");
+            throw ApiException.badRequest(statusField, statusField + " '" + callStatus.replaceAll("[^A-Za-z _-]", "?")
+                    + "' is not a known " + provider + " call status");
         }
         Instant occurredAt = timestamp(single(form, "Timestamp"));
         Date when = Date.from(occurredAt == null ? Instant.now() : occurredAt);
@@ -48,10 +52,10 @@ public class TwilioCallbacks {
             changes.append("answeredAt", when);
         } else if (!status.equals("initiated") && !status.equals("ringing")) {
             changes.append("endedAt", when).append("endReason", callStatus);
-            String duration = single(form, "CallDuration");
+            String duration = single(form, durationField);
             if (duration != null) {
                 if (!duration.matches("[0-9]{1,9}")) {
-                    throw ApiException.badRequest("CallDuration", "CallDuration must be a whole number of seconds");
+                    throw ApiException.badRequest(durationField, durationField + " must be a whole number of seconds");
                 }
                 changes.append("durationSeconds", Integer.parseInt(duration));
             }
@@ -60,7 +64,7 @@ public class TwilioCallbacks {
                 changes.append("recordingUrl", recording);
             }
         }
-        return new StatusEvent("Twilio", null, callSid, status, occurredAt, changes, Payloads.withoutSecrets(form),
+        return new StatusEvent(provider, null, callSid, status, occurredAt, changes, Payloads.withoutSecrets(form),
                 urlCallId, urlToken);
     }
 

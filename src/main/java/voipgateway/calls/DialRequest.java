@@ -1,0 +1,23 @@
+package voipgateway.calls;
+
+import voipgateway.numbers.Dids;
+
+/**
+ * What one dial asks for, the adapter's input (property {@code dial}): {@code callTo} the lead's number as SansPBX
+ * takes it ({@code 0} and 10 digits), {@code callerId} the DID's last 7 digits (SansPBX), {@code did} as imported,
+ * {@code recordId} our call id, {@code voiceUrl} the AI platform's voice webhook (may be null), {@code statusCallback}
+ * the URL (with its per-call token) the adapter's provider must report statuses to.
+ */
+public record DialRequest(String callTo, String callerId, String did, String recordId, String voiceUrl,
+        String statusCallback) {
+
+    /** The lead's number in E.164 ({@code +91} and 10 digits). */
+    public String e164To() {
+        return "+91" + callTo.substring(callTo.length() - 10);
+    }
+
+    /** The DID in E.164 when it was imported with its {@code +}; else its digits. */
+    public String e164From() {
+        return (did.startsWith("+") ? "+" : "") + Dids.digits(did);
+    }
+}

@@ -1,0 +1,69 @@
+package voipgateway.providers;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import voipgateway.api.ProviderRefusedException;
+
+/**
+ * A provider account with its credentials in clear, held only in memory while a request needs them.
+ * {@code id} is null until the account is stored; {@code version} changes whenever the stored account does;
+ * {@code adapter} is the id of its adapter's routes ({@code direct:<adapter>-dial}).
+ */
+public record ProviderAccount(String id, long version, String provider, String adapter, Map<String, String> fields,
+        List<String> secretFields) {
+
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
+
+    /** A credential the adapter declared; an optional one not given is null. */
+    public String field(String name) {
+        return fields.get(name);
+    }
+
+    public long number(String name) {
+        return Long.parseLong(fields.get(name));
+    }
+
+    /** A URL field as the log shows it: a query string could carry a secret, so it is masked. */
+    public String urlForLog(String name) {
+        String url = fields.get(name);
+        int query = url == null ? -1 : url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?***";
+    }
+
+    /** The key a token is cached under: a changed account never reuses the old account's token. */
+    public String cacheKey() {
+        return cacheKey(id, version);
+    }
+
+    public static String cacheKey(String id, long version) {
+        return id + "@" + version;
+    }
+
+    /**
+     * Provider text is shown to clients and logs: cut short, with anything secret it repeats blanked out (the
+     * account's secret credentials and any JWT-shaped token).
+     */
+    public String mask(String text) {
+        String masked = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        masked = JWT.matcher(masked).replaceAll("***");
+        for (String field : secretFields) {
+            String secret = fields.get(field);
+            if (secret != null && !secret.isEmpty()) {
+                masked = masked.replace(secret, "***");
+            }
+        }
+        return masked;
+    }
+
+    /** The provider said no: its words, masked, after the provider's name. */
+    public ProviderRefusedException refusal(String message) {
+        return new ProviderRefusedException(provider + ": " + mask(message));
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderAccount[id=" + id + ", provider=" + provider + ", credentials=***]";
+    }
+}

@@ -1,0 +1,136 @@
+package voipgateway.providers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a provider adapter (one file in {@code routes/providers/}) declares about itself, as a bean of that file:
+ * the provider name accounts use, the credential fields an account needs (and which are secret: encrypted at
+ * rest, masked in provider text), the fields that tell one account from another, and how the provider's call
+ * statuses map onto the call lifecycle. Its routes are found by {@code id}: {@code direct:<id>-verify},
+ * {@code direct:<id>-dial}, {@code direct:<id>-hangup} (see docs/provider-adapters.md).
+ *
+ * <p>A credential field is declared as {@code name: kinds}, kinds being any of {@code text} (the default),
+ * {@code secret}, {@code url} (https, a public host), {@code number} (a whole number) and {@code optional}.
+ */
+public class ProviderAdapter {
+
+    private static final Set<String> KINDS = Set.of("text", "secret", "url", "number", "optional");
+
+    private String provider;
+    private String id;
+    private Map<String, String> credentials = new LinkedHashMap<>();
+    private String identity = "";
+    private Map<String, String> statuses = new LinkedHashMap<>();
+
+    public String getProvider() {
+        return provider;
+    }
+
+    public void setProvider(String provider) {
+        this.provider = provider;
+    }
+
+    /** The prefix of its routes; the provider name in lower case unless given. */
+    public String getId() {
+        return id != null ? id : provider.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public Map<String, String> getCredentials() {
+        return credentials;
+    }
+
+    public void setCredentials(Map<String, String> credentials) {
+        this.credentials = new LinkedHashMap<>(credentials);
+    }
+
+    public String getIdentity() {
+        return identity;
+    }
+
+    public void setIdentity(String identity) {
+        this.identity = identity;
+    }
+
+    public Map<String, String> getStatuses() {
+        return statuses;
+    }
+
+    public void setStatuses(Map<String, String> statuses) {
+        this.statuses = new LinkedHashMap<>(statuses);
+    }
+
+    /** The fields that identify an account (its fingerprint), in the order declared. */
+    public List<String> identityFields() {
+        return List.of(identity.split("\\s*,\\s*")).stream().filter(f -> !f.isBlank()).toList();
+    }
+
+    public boolean is(String field, String kind) {
+        return kinds(field).contains(kind);
+    }
+
+    public List<String> secretFields() {
+        return credentials.keySet().stream().filter(f -> is(f, "secret")).toList();
+    }
+
+    /**
+     * The lifecycle status a provider status maps to, or null for one not declared. Compared by letters and digits
+     * only, case-insensitive: {@code NO ANSWER}, {@code no-answer} and {@code noAnswer} are one status (Camel's
+     * bean binding turns a declared {@code in-progress} into {@code inProgress}).
+     */
+    public String lifecycleStatus(String providerStatus) {
+        String wanted = comparable(providerStatus);
+        for (Map.Entry<String, String> entry : statuses.entrySet()) {
+            if (comparable(entry.getKey()).equals(wanted)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String comparable(String status) {
+        return status == null ? "" : status.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /** A declaration the service cannot use is refused with what is wrong, before any account relies on it. */
+    public void check() {
+        if (provider == null || provider.isBlank()) {
+            throw new IllegalArgumentException("a provider adapter needs a provider name");
+        }
+        if (credentials.isEmpty()) {
+            throw new IllegalArgumentException("provider adapter " + provider + " declares no credentials");
+        }
+        credentials.keySet().forEach(this::kinds);
+        for (String field : identityFields()) {
+            if (!credentials.containsKey(field)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": identity field " + field
+                        + " is not one of its credentials");
+            }
+        }
+    }
+
+    private Set<String> kinds(String field) {
+        String declared = credentials.get(field);
+        Set<String> kinds = Set.of((declared == null || declared.isBlank() ? "text" : declared.trim())
+                .toLowerCase(Locale.ROOT).split("[\\s,]+"));
+        for (String kind : kinds) {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": credential " + field
+                        + " has unknown kind '" + kind + "' (kinds: " + KINDS + ")");
+            }
+        }
+        return kinds;
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderAdapter[" + provider + ", credentials=" + credentials.keySet() + "]";
+    }
+}

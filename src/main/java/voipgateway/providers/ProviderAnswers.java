@@ -1,0 +1,67 @@
+package voipgateway.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import voipgateway.api.InvalidCredentialsException;
+import voipgateway.api.Json;
+import voipgateway.api.ProviderRefusedException;
+
+/**
+ * Reads a provider's answer for an adapter route: a 2xx is an acceptance, anything else a refusal carrying the
+ * provider's own message (masked). While an account is being checked (property {@code checkingCredentials}), a
+ * refusal means the client's credentials are wrong: 400, not 502.
+ */
+public class ProviderAnswers {
+
+    private static final String[] MESSAGES = {"/message", "/msg", "/error", "/RestException/Message",
+        "/error_data/message"};
+
+    /** The answer was a 2xx. */
+    public void accepted(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
+            @ExchangeProperty("account") ProviderAccount account,
+            @ExchangeProperty("checkingCredentials") Boolean checking) {
+        require(body, status, account, checking);
+    }
+
+    /** A 2xx JSON answer's value at a JSON pointer (e.g. the call id at {@code /sid}); missing is a refusal. */
+    public String text(String pointer, Exchange exchange) {
+        ProviderAccount account = exchange.getProperty("account", ProviderAccount.class);
+        JsonNode value = require(exchange.getMessage().getBody(String.class),
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), account,
+                exchange.getProperty("checkingCredentials", Boolean.class)).at(pointer);
+        if (value.isMissingNode() || !value.isValueNode() || value.asText().isBlank()) {
+            throw account.refusal("the answer carried no " + pointer);
+        }
+        return value.asText();
+    }
+
+    private static JsonNode require(String body, Integer status, ProviderAccount account, Boolean checking) {
+        JsonNode json = parse(body);
+        int code = status == null ? 0 : status;
+        if (code >= 200 && code <= 299) {
+            return json;
+        }
+        String message = "HTTP " + code;
+        for (String pointer : MESSAGES) {
+            JsonNode text = json.at(pointer);
+            if (text.isTextual() && !text.asText().isBlank()) {
+                message += ": " + text.asText();
+                break;
+            }
+        }
+        ProviderRefusedException refused = account.refusal(message);
+        throw Boolean.TRUE.equals(checking) ? new InvalidCredentialsException(refused.getMessage()) : refused;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+            return json != null ? json : Json.MAPPER.createObjectNode();
+        } catch (Exception e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+}

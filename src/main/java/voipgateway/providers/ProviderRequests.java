@@ -1,0 +1,132 @@
+package voipgateway.providers;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
+import voipgateway.api.Json;
+
+/**
+ * Builds a provider request from exchange variables an adapter route set (its {@code setVariables} step), so the
+ * request's shape lives in the adapter's YAML and its encoding here:
+ * <ul>
+ * <li>{@code url} (required; checked like every provider URL: https, a public host), {@code method} (POST)</li>
+ * <li>{@code form.<name>}: a form-encoded body; a name ending in {@code []} is sent once per space-separated
+ * word of its value ({@code form.StatusCallbackEvent[]: "initiated ringing"})</li>
+ * <li>{@code json.<path>}: a JSON body, dots nesting objects ({@code json.custom_field.record_id}); numbers stay
+ * numbers</li>
+ * <li>{@code header.<name>}: a request header; {@code basicAuth.username} and {@code basicAuth.password}: Basic
+ * authorization</li>
+ * </ul>
+ * A variable that is null or empty is left out. The message gets only these headers, and the variables are removed once
+ * read, so the next request of the exchange starts clean.
+ */
+public class ProviderRequests {
+
+    private static final List<String> PREFIXES = List.of("form.", "json.", "header.", "basicAuth.");
+
+    private final ProviderHosts hosts;
+
+    public ProviderRequests(ProviderHosts hosts) {
+        this.hosts = hosts;
+    }
+
+    public void build(Exchange exchange) {
+        Map<String, Object> variables = exchange.getVariables();
+        Object url = variables.remove("url");
+        Object method = variables.remove("method");
+        if (url == null) {
+            throw new IllegalStateException("a provider request needs variable url");
+        }
+        List<String[]> form = new ArrayList<>();
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String username = null;
+        String password = null;
+        // in name order: the same request is the same bytes every time (exchange variables keep no order)
+        for (String name : new java.util.TreeSet<>(variables.keySet())) {
+            if (PREFIXES.stream().noneMatch(name::startsWith)) {
+                continue;
+            }
+            Object value = variables.remove(name);
+            if (value == null || value.toString().isEmpty()) {
+                continue;
+            }
+            String key = name.substring(name.indexOf('.') + 1);
+            if (name.startsWith("form.") && key.endsWith("[]")) {
+                for (String word : value.toString().trim().split("\\s+")) {
+                    form.add(new String[] {key.substring(0, key.length() - 2), word});
+                }
+            } else if (name.startsWith("form.")) {
+                form.add(new String[] {key, value.toString()});
+            } else if (name.startsWith("json.")) {
+                put(json, key, value);
+            } else if (name.startsWith("header.")) {
+                headers.put(key, value.toString());
+            } else if (key.equals("username")) {
+                username = value.toString();
+            } else if (key.equals("password")) {
+                password = value.toString();
+            }
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        headers.forEach(message::setHeader);
+        if (username != null) {
+            String pair = username + ":" + (password == null ? "" : password);
+            message.setHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        }
+        message.setHeader(Exchange.HTTP_URI, hosts.check(url.toString(), "url"));
+        message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST
+                : HttpMethods.valueOf(method.toString().toUpperCase(java.util.Locale.ROOT)));
+        if (!form.isEmpty()) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            message.setBody(encode(form));
+        } else if (!json.isEmpty()) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody(json(json));
+        } else {
+            message.setBody(null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(Map<String, Object> json, String path, Object value) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            json.put(path, value);
+        } else {
+            put((Map<String, Object>) json.computeIfAbsent(path.substring(0, dot), k -> new LinkedHashMap<>()),
+                    path.substring(dot + 1), value);
+        }
+    }
+
+    private static String encode(List<String[]> form) {
+        StringBuilder body = new StringBuilder();
+        for (String[] pair : form) {
+            if (body.length() > 0) {
+                body.append('&');
+            }
+            body.append(URLEncoder.encode(pair[0], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(pair[1], StandardCharsets.UTF_8));
+        }
+        return body.toString();
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a provider request", e);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package voipgateway;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+import voipgateway.callbacks.TwilioSignatures;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Twilio and Exotel adapters (routes/providers/), each played by WireMock: accounts added through the API
+ * (fields declared by the adapter, secret ones encrypted), the exact requests they send for a dial and a hang-up,
+ * and their status callbacks applied to the call (Twilio's signature checked with the stored auth token).
+ */
+class ProviderAdaptersTest extends GatewayTestSupport {
+
+    private static final String SID = "AC5f2b9c0d1e3a4b6c7d8e9f0a1b2c3d4e";
+    private static final String AUTH_TOKEN = "twilio-auth-token-for-tests";
+    private static final String TWILIO_DID = "+14155550100";
+    private static final String CALLS = "/2010-04-01/Accounts/" + SID + "/Calls.json";
+    private static final String EXOTEL_SID = "exotel-sid";
+    private static final String EXOTEL_KEY = "exotel-api-key-for-tests";
+    private static final String EXOTEL_TOKEN = "exotel-api-token-for-tests";
+    private static final String CONNECT = "/v1/Accounts/" + EXOTEL_SID + "/Calls/connect.json";
+    private static final String VOICE = "https://voice.example.com/agents/twiml";
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.voice-url", VOICE);
+    }
+
+    @Override
+    protected List<String> secrets() {
+        List<String> secrets = new ArrayList<>(super.secrets());
+        secrets.addAll(List.of(AUTH_TOKEN, EXOTEL_KEY, EXOTEL_TOKEN, basic(SID, AUTH_TOKEN),
+                basic(EXOTEL_KEY, EXOTEL_TOKEN)));
+        return secrets;
+    }
+
+    private static String basic(String user, String password) {
+        return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Map<String, Object> twilioAccount() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("provider", "Twilio");
+        body.put("accountSid", SID);
+        body.put("authToken", AUTH_TOKEN);
+        body.put("apiBaseUrl", pbxUrl(""));
+        body.put("did", TWILIO_DID);
+        return body;
+    }
+
+    private void twilioAnswers() {
+        pbx.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + SID + ".json")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"sid\":\"" + SID + "\"}")));
+        pbx.stubFor(post(urlPathEqualTo(CALLS)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"sid\":\"CA42\",\"status\":\"queued\"}")));
+        pbx.stubFor(post(urlPathEqualTo("/2010-04-01/Accounts/" + SID + "/Calls/CA42.json")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"CA42\",\"status\":\"completed\"}")));
+    }
+
+    private String addAndAssign(Map<String, Object> account) throws Exception {
+        Response added = send("POST", "/voip/add-provider", account);
+        assertEquals(201, added.status(), added.body());
+        String numberId = added.json().at("/provider/dids/0/id").asText();
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
+        return added.json().at("/provider/id").asText();
+    }
+
+    @Test
+    void aTwilioAccountIsCheckedStoredWithItsTokenEncryptedAndDialsWithTheCallsApi() throws Exception {
+        twilioAnswers();
+        String providerId = addAndAssign(twilioAccount());
+
+        pbx.verify(1, anyRequestedFor(urlPathEqualTo("/2010-04-01/Accounts/" + SID + ".json"))
+                .withHeader("Authorization", equalTo("Basic " + basic(SID, AUTH_TOKEN))));
+        Document stored = db().getCollection("voipproviders").find(new Document("_id", new ObjectId(providerId)))
+                .first();
+        Document credentials = stored.get("credentials", Document.class);
+        assertEquals(SID, credentials.getString("accountSid"));
+        assertFalse(credentials.getString("authToken").contains(AUTH_TOKEN));
+        assertEquals(List.of("authToken"), stored.getList("secretFields", String.class));
+        Response listed = send("GET", "/voip/providers", null);
+        assertTrue(listed.body().contains(SID), listed.body());
+
+        pbx.resetRequests();
+        Response placed = call("09000000001");
+        assertEquals(201, placed.status(), placed.body());
+        String callId = placed.json().get("id").asText();
+
+        List<LoggedRequest> dials = pbx.findAll(postRequestedFor(urlPathEqualTo(CALLS)));
+        assertEquals(1, dials.size());
+        LoggedRequest dial = dials.get(0);
+        assertEquals("Basic " + basic(SID, AUTH_TOKEN), dial.getHeader("Authorization"));
+        assertTrue(dial.getHeader("Content-Type").startsWith("application/x-www-form-urlencoded"));
+        assertEquals(sorted("To=+919000000001", "From=" + TWILIO_DID, "Url=" + VOICE,
+                "StatusCallback=http://localhost:" + port + "/callbacks/twilio/status?call=" + callId + "&token="
+                        + callbackToken(callId),
+                "StatusCallbackMethod=POST", "StatusCallbackEvent=initiated", "StatusCallbackEvent=ringing",
+                "StatusCallbackEvent=answered", "StatusCallbackEvent=completed"), form(dial.getBodyAsString()));
+        assertEquals("CA42", storedCall(callId).getString("providerCallId"));
+        assertEquals("Twilio", storedCall(callId).getString("provider"));
+    }
+
+    @Test
+    void twilioCallbacksForAnApiAddedAccountAreSignatureCheckedAndTheHangUpCompletesTheCall() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        String callId = call("09000000001").json().get("id").asText();
+        String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken(callId);
+
+        Map<String, Object> answered = Map.of("CallSid", "CA42", "CallStatus", "in-progress", "AccountSid", SID);
+        assertEquals(403, postForm(path, answered, "bm90IGEgc2lnbmF0dXJl").status());
+        assertEquals(403, postForm(path, answered, null).status());
+        assertEquals("initiated", storedCall(callId).getString("status"));
+        Response signed = postForm(path, answered, sign(path, answered));
+        assertEquals(200, signed.status(), signed.body());
+        assertEquals("answered", storedCall(callId).getString("status"));
+
+        Response hangUp = send("POST", "/calls/" + callId + "/hangup", Map.of());
+        assertEquals(202, hangUp.status(), hangUp.body());
+        assertEquals(202, send("POST", "/calls/" + callId + "/hangup", Map.of()).status());
+        List<LoggedRequest> hangUps = pbx.findAll(postRequestedFor(
+                urlPathEqualTo("/2010-04-01/Accounts/" + SID + "/Calls/CA42.json")));
+        assertEquals(1, hangUps.size(), "asked once");
+        assertEquals(List.of("Status=completed"), form(hangUps.get(0).getBodyAsString()));
+        assertEquals("Basic " + basic(SID, AUTH_TOKEN), hangUps.get(0).getHeader("Authorization"));
+
+        Map<String, Object> completed = Map.of("CallSid", "CA42", "CallStatus", "completed", "CallDuration", "31",
+                "AccountSid", SID);
+        assertEquals(200, postForm(path, completed, sign(path, completed)).status());
+        Document call = storedCall(callId);
+        assertEquals("completed", call.getString("status"));
+        assertEquals(31, call.getInteger("durationSeconds"));
+        // asked after the end it caused: the same answer, Twilio not asked again
+        assertEquals(202, send("POST", "/calls/" + callId + "/hangup", Map.of()).status());
+        assertEquals(1, pbx.findAll(postRequestedFor(
+                urlPathEqualTo("/2010-04-01/Accounts/" + SID + "/Calls/CA42.json"))).size());
+    }
+
+    @Test
+    void aTwilioAccountIsRefusedWhenTwilioRefusesItOrAFieldIsMissingOrUnknown() throws Exception {
+        pbx.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + SID + ".json")).willReturn(aResponse()
+                .withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":20003,\"message\":\"Authenticate\",\"status\":401}")));
+        Response refused = send("POST", "/voip/add-provider", twilioAccount());
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("invalid_credentials", refused.json().get("error").asText());
+
+        Map<String, Object> missing = twilioAccount();
+        missing.remove("authToken");
+        Response noToken = send("POST", "/voip/add-provider", missing);
+        assertEquals(400, noToken.status());
+        assertEquals("authToken", noToken.json().get("field").asText());
+
+        Map<String, Object> sansPbxField = twilioAccount();
+        sansPbxField.put("appId", "6");
+        assertEquals("appId", send("POST", "/voip/add-provider", sansPbxField).json().get("field").asText());
+
+        Map<String, Object> unknown = twilioAccount();
+        unknown.put("provider", "Plivo");
+        Response notLoaded = send("POST", "/voip/add-provider", unknown);
+        assertEquals(400, notLoaded.status());
+        assertTrue(notLoaded.body().contains("Exotel, SansPBX, Twilio"), notLoaded.body());
+        assertEquals(0, db().getCollection("voipproviders").countDocuments());
+    }
+
+    @Test
+    void anExotelAccountDialsWithCallsConnectAndItsCallbacksEndTheCall() throws Exception {
+        pbx.stubFor(get(urlPathEqualTo("/v1/Accounts/" + EXOTEL_SID + ".json")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Account\":{}}")));
+        pbx.stubFor(post(urlPathEqualTo(CONNECT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"Call\":{\"Sid\":\"exo-77\",\"Status\":\"in-progress\"}}")));
+        Map<String, Object> account = new LinkedHashMap<>();
+        account.put("provider", "exotel");
+        account.put("accountSid", EXOTEL_SID);
+        account.put("apiKey", EXOTEL_KEY);
+        account.put("apiToken", EXOTEL_TOKEN);
+        account.put("apiBaseUrl", pbxUrl(""));
+        account.put("did", "080-4000-0001");
+        addAndAssign(account);
+        pbx.resetRequests();
+
+        Response placed = call("+91 90000 00001");
+        assertEquals(201, placed.status(), placed.body());
+        String callId = placed.json().get("id").asText();
+        List<LoggedRequest> dials = pbx.findAll(postRequestedFor(urlPathEqualTo(CONNECT)));
+        assertEquals(1, dials.size());
+        assertEquals("Basic " + basic(EXOTEL_KEY, EXOTEL_TOKEN), dials.get(0).getHeader("Authorization"));
+        String callback = "http://localhost:" + port + "/callbacks/exotel/status?call=" + callId + "&token="
+                + callbackToken(callId);
+        assertEquals(sorted("From=09000000001", "CallerId=080-4000-0001", "Url=" + VOICE, "CustomField=" + callId,
+                "StatusCallback=" + callback, "StatusCallbackEvents[0]=terminal"),
+                form(dials.get(0).getBodyAsString()));
+        assertEquals("exo-77", storedCall(callId).getString("providerCallId"));
+
+        // Exotel offers no hang-up: refused, nothing sent, nothing recorded
+        pbx.resetRequests();
+        Response hangUp = send("POST", "/calls/" + callId + "/hangup", Map.of());
+        assertEquals(502, hangUp.status(), hangUp.body());
+        pbx.verify(0, anyRequestedFor(anyUrl()));
+        assertNull(storedCall(callId).get("hangupRequestedAt"));
+
+        Response reported = postForm(callback.substring(callback.indexOf("/callbacks")),
+                Map.of("CallSid", "exo-77", "Status", "no-answer", "ConversationDuration", "0"), null);
+        assertEquals(200, reported.status(), reported.body());
+        assertEquals("no-answer", storedCall(callId).getString("status"));
+    }
+
+    // --- helpers ---
+
+    private Document storedCall(String callId) {
+        return db().getCollection("calls").find(new Document("_id", new ObjectId(callId))).first();
+    }
+
+    /** A form body as decoded name=value pairs, sorted (the adapter sends them in name order). */
+    private static List<String> form(String body) {
+        return List.of(body.split("&")).stream().map(pair -> java.net.URLDecoder.decode(pair, StandardCharsets.UTF_8))
+                .sorted().toList();
+    }
+
+    private static List<String> sorted(String... pairs) {
+        return List.of(pairs).stream().sorted().toList();
+    }
+
+    private String sign(String path, Map<String, Object> form) {
+        return TwilioSignatures.sign(AUTH_TOKEN, "http://localhost:" + port + path, form);
+    }
+
+    private Response postForm(String path, Map<String, Object> form, String signature) throws Exception {
+        String body = form.entrySet().stream().map(e -> e.getKey() + "="
+                + URLEncoder.encode(e.getValue().toString(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        var request = java.net.http.HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("X-Twilio-Signature", signature);
+        }
+        return send(request);
+    }
+}
