@@ -82,6 +82,20 @@ class RouteReloadTest extends GatewayTestSupport {
         assertEquals(404, send("POST", "/callbacks/exotel/status", Map.of()).status());
     }
 
+    @Test
+    void anAdapterDeclaringAnUnknownKindOfCredentialIsRefusedWithTheReason() throws Exception {
+        Files.writeString(routes.resolve("providers/acme.yaml"), Files.readString(routes.resolve(
+                "providers/template.yaml.example")).replace("Example", "Acme").replace("example", "acme")
+                .replace("apiKey: secret", "apiKey: secrett"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[routes] acme.yaml refused"));
+        String refusal = capturedLogs().lines().filter(l -> l.contains("[routes] acme.yaml refused")).findFirst()
+                .orElseThrow();
+        assertTrue(refusal.contains("unknown kind 'secrett'"), refusal);
+        assertTrue(send("POST", "/voip/add-provider", Map.of("provider", "Acme", "did", "+914400000001")).body()
+                .contains("'Acme' is not supported"));
+    }
+
     private static String ping(String answer) {
         return """
                 - route:

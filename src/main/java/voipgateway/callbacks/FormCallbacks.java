@@ -6,14 +6,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.Map;
 
-import org.apache.camel.Body;
-import org.apache.camel.Header;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.api.Json;
 import voipgateway.providers.ProviderAdapters;
 
 /**
- * Form-encoded status callbacks, Twilio's style (Twilio, Exotel): the provider's call id, its call status (mapped
+ * Form-encoded (or flat JSON) status callbacks, Twilio's style (Twilio, Exotel): the provider's call id, its call status (mapped
  * onto the lifecycle by the adapter's {@code statuses}), the duration in seconds, {@code RecordingUrl} and an
  * RFC 1123 {@code Timestamp}; which form fields hold the first three is the adapter route's to say.
  */
@@ -26,12 +28,15 @@ public class FormCallbacks {
     }
 
     public StatusEvent parse(String provider, String callIdField, String statusField, String durationField,
-            @Body Object body, @Header("call") String urlCallId, @Header("token") String urlToken) {
-        if (!(body instanceof Map<?, ?> raw) || raw.isEmpty()) {
-            throw ApiException.badRequest("body", "a " + provider + " status callback is a form-encoded body");
+            Exchange exchange) {
+        Message message = exchange.getMessage();
+        String urlCallId = message.getHeader("call", String.class);
+        String urlToken = message.getHeader("token", String.class);
+        Map<String, Object> form = fields(message);
+        if (form == null || form.isEmpty()) {
+            throw ApiException.badRequest("body", "a " + provider + " status callback is a form-encoded body or a"
+                    + " JSON object");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> form = (Map<String, Object>) raw;
         String callSid = single(form, callIdField);
         String callStatus = single(form, statusField);
         if (callSid == null) {
@@ -66,6 +71,24 @@ public class FormCallbacks {
         }
         return new StatusEvent(provider, null, callSid, status, occurredAt, changes, Payloads.withoutSecrets(form),
                 urlCallId, urlToken);
+    }
+
+    /** A form (platform-http's map of it) or a JSON object's fields; null for anything else. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fields(Message message) {
+        if (message.getBody() instanceof Map<?, ?> form) {
+            return (Map<String, Object>) form;
+        }
+        String text = message.getBody(String.class);
+        if (text == null) {
+            return null;
+        }
+        try {
+            JsonNode json = Json.MAPPER.readTree(text);
+            return json != null && json.isObject() ? Json.MAPPER.convertValue(json, Map.class) : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String single(Map<String, Object> form, String field) {
