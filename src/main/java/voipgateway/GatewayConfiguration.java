@@ -72,7 +72,6 @@ import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
 import voipgateway.sanspbx.SansPbxAnswers;
-import voipgateway.sanspbx.SansPbxRequests;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.metrics.GatewayMetrics;
@@ -262,7 +261,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate(), metrics));
         registry.bind("providerRequests", new ProviderRequests(providerHosts));
         registry.bind("providerAnswers", new ProviderAnswers());
-        registry.bind("sansPbxRequests", new SansPbxRequests(providerHosts));
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
                 "direct:request-sanspbx-token", clock));
@@ -270,7 +268,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(
                 settings.text("simulator.sanspbx.access-token", ""), settings.text("simulator.sanspbx.access-key", ""),
-                SansPbxRequests.basicAuth(settings.text("simulator.sanspbx.username", ""),
+                ProviderRequests.basicAuth(settings.text("simulator.sanspbx.username", ""),
                         settings.text("simulator.sanspbx.password", "")),
                 simulatorTokenLifetime, simulatorCallbackDelay, zone, clock));
     }

@@ -32,6 +32,14 @@ public record ProviderAccount(String id, long version, String provider, String a
         return query < 0 ? url : url.substring(0, query) + "?***";
     }
 
+    /** A URL field's URL with its last path segment (and query) replaced: an API next to the one it names. */
+    public String urlBeside(String name, String segment) {
+        String url = fields.get(name);
+        int query = url.indexOf('?');
+        String path = query < 0 ? url : url.substring(0, query);
+        return path.substring(0, path.lastIndexOf('/') + 1) + segment;
+    }
+
     /** The key a token is cached under: a changed account never reuses the old account's token. */
     public String cacheKey() {
         return cacheKey(id, version);

@@ -81,9 +81,7 @@ public class ProviderRequests {
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
         if (username != null) {
-            String pair = username + ":" + (password == null ? "" : password);
-            message.setHeader("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            message.setHeader("Authorization", basicAuth(username, password == null ? "" : password));
         }
         message.setHeader(Exchange.HTTP_URI, hosts.check(url.toString(), "url"));
         message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST
@@ -97,6 +95,11 @@ public class ProviderRequests {
         } else {
             message.setBody(null);
         }
+    }
+
+    public static String basicAuth(String username, String password) {
+        String pair = username + ":" + password;
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")
