@@ -67,6 +67,11 @@ import voipgateway.providers.ProviderRequests;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
 import voipgateway.routes.ReloadGate;
+import voipgateway.rules.CallingPolicy;
+import voipgateway.rules.CallingRules;
+import voipgateway.rules.CallingWindow;
+import voipgateway.rules.DoNotCall;
+import voipgateway.rules.ScheduledCalls;
 import voipgateway.routes.SafeRouteReload;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
@@ -244,6 +249,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callVersions", new CallVersions());
         registry.bind("hangups", new Hangups(clock));
         registry.bind("dialLedger", new DialLedger(claim));
+        registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
+        registry.bind("doNotCall", new DoNotCall());
+        registry.bind("scheduledCalls", new ScheduledCalls(clock));
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone, adapters));
         registry.bind("formCallbacks", new FormCallbacks(adapters));
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
@@ -297,6 +305,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         Settings.require(settings.whole("voip.dial-claim-seconds", 1, 86_400) * 1000 > 4 * providerRequestMillis,
                 "voip.dial-claim-seconds", "must be longer than four provider requests at their timeouts ("
                         + 4 * providerRequestMillis / 1000 + " s)");
+    }
+
+    /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */
+    private static CallingRules callingRules(Settings settings, boolean demo) {
+        Map<String, CallingWindow> windows = new HashMap<>();
+        boolean demoWithout = demo && System.getenv("VOIP_CALLING_WINDOW_PROMOTIONAL") == null;
+        for (String purpose : CallingRules.PURPOSES) {
+            String key = "voip.calling-window." + purpose;
+            try {
+                windows.put(purpose, demoWithout ? null : CallingWindow.parse(settings.text(key, "")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("setting " + key + ": " + e.getMessage());
+            }
+        }
+        if (demoWithout) {
+            LOG.warn("DEMO MODE: no calling window (calls ring at any hour); set VOIP_CALLING_WINDOW_PROMOTIONAL"
+                    + " (e.g. 09:00-21:00) to try one");
+        }
+        return new CallingRules(settings.zone("voip.callee-time-zone"), windows);
     }
 
     private static CircuitBreakerConfig breakerConfig(Settings settings) {

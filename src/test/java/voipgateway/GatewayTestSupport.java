@@ -177,6 +177,9 @@ public abstract class GatewayTestSupport {
         props.put("voip.allowed-provider-hosts", "127.0.0.1");
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
+        // tests run at any hour: no calling window unless a test sets one (CallingRulesTest)
+        props.put("voip.calling-window.promotional", "");
+        props.put("voip.scheduler-period-ms", "300");
         props.putAll(properties());
         props.putAll(gatewayProperties);
         gateway = Application.create();
@@ -248,7 +251,8 @@ public abstract class GatewayTestSupport {
     @BeforeEach
     void cleanState() {
         pbx.resetAll();
-        for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks"}) {
+        for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks", "dnc",
+                "schedule"}) {
             db().getCollection(name).deleteMany(new org.bson.Document());
         }
     }

@@ -43,7 +43,7 @@ class LogsTest extends GatewayTestSupport {
         } finally {
             pbx.start();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[queue] request req-log"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[events] request req-log"));
 
         List<String> lines = capturedLogs().lines().toList();
         List<String> redelivered = lines.stream().filter(l -> l.contains("[error] call request req-log")).toList();

@@ -59,6 +59,18 @@ public final class JsonRequest {
         return this;
     }
 
+    /** An optional boolean (absent or null: false). */
+    public boolean flag(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.badRequest(field, field + " must be true or false");
+        }
+        return node.asBoolean();
+    }
+
     public boolean has(String field) {
         JsonNode node = root.get(field);
         return node != null && !node.isNull();

@@ -9,7 +9,8 @@ import java.util.Set;
  * A status may only move forward (a higher rank), so a terminal status is never left, an older event never
  * overwrites a newer one, and the same event twice changes nothing the second time. {@code dialing} is this
  * service's own state before the provider answered; {@code unknown} a dial whose outcome is not known: any
- * provider event settles both. {@code pending} is a ledger entry no request is dialling yet.
+ * provider event settles both. {@code pending} is a ledger entry no request is dialling yet; {@code scheduled} one
+ * the calling rules put off to its window; {@code refused} one they refused (never dialled).
  */
 public final class CallLifecycle {
 
@@ -20,13 +21,15 @@ public final class CallLifecycle {
     public static final String RINGING = "ringing";
     public static final String ANSWERED = "answered";
     public static final String FAILED = "failed";
+    public static final String SCHEDULED = "scheduled";
+    public static final String REFUSED = "refused";
 
     private static final int TERMINAL_RANK = 4;
     private static final Map<String, Integer> RANKS = Map.ofEntries(
             Map.entry(PENDING, 0), Map.entry(DIALING, 0), Map.entry(UNKNOWN, 0), Map.entry(INITIATED, 1),
             Map.entry(RINGING, 2), Map.entry(ANSWERED, 3), Map.entry("completed", TERMINAL_RANK),
             Map.entry("busy", TERMINAL_RANK), Map.entry("no-answer", TERMINAL_RANK), Map.entry(FAILED, TERMINAL_RANK),
-            Map.entry("canceled", TERMINAL_RANK));
+            Map.entry("canceled", TERMINAL_RANK), Map.entry(SCHEDULED, 0), Map.entry(REFUSED, TERMINAL_RANK));
     public static final Set<String> STATUSES = RANKS.keySet();
 
     private CallLifecycle() {

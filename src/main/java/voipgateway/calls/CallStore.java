@@ -143,7 +143,7 @@ public class CallStore {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",
-                "status", "failureReason", "endReason", "recordingUrl"}) {
+                "status", "reason", "failureReason", "endReason", "recordingUrl", "purpose", "calleeTimeZone"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field).toString());
             }
@@ -154,8 +154,8 @@ public class CallStore {
                 view.put(field, call.get(field));
             }
         }
-        for (String field : new String[] {"createdAt", "initiatedAt", "answeredAt", "endedAt", Hangups.REQUESTED,
-                "updatedAt"}) {
+        for (String field : new String[] {"createdAt", "scheduledFor", "initiatedAt", "answeredAt", "endedAt",
+                Hangups.REQUESTED, "updatedAt"}) {
             if (call.getDate(field) != null) {
                 view.put(field, call.getDate(field).toInstant().toString());
             }

@@ -27,6 +27,7 @@ import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.crypto.Sha256;
 import voipgateway.providers.ProviderAccount;
+import voipgateway.rules.Verdict;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -58,6 +59,8 @@ public class DialLedger {
             throw ApiException.badRequest("Idempotency-Key", "Idempotency-Key must be 1-128 printable characters");
         }
         exchange.setProperty("dialKey", key != null ? key : "auto-" + UUID.randomUUID());
+        // what the call's events name it by
+        exchange.setProperty("requestId", key);
         exchange.setProperty("retryable", key != null);
     }
 
@@ -68,7 +71,8 @@ public class DialLedger {
      */
     public void claim(@ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("dialKey") String key,
             @ExchangeProperty("tenantId") String tenant, @ExchangeProperty("number") Document number,
-            @ExchangeProperty("account") ProviderAccount account, Exchange exchange) {
+            @ExchangeProperty("account") ProviderAccount account, @ExchangeProperty("verdict") Verdict verdict,
+            Exchange exchange) {
         ObjectId id = new ObjectId();
         String claim = UUID.randomUUID().toString();
         exchange.setProperty("callId", id);
@@ -83,6 +87,7 @@ public class DialLedger {
                 .append("did", number.getString("phoneNumber"))
                 .append("provider", number.getString("provider"))
                 .append("providerId", new ObjectId(account.id()))
+                .append("purpose", request.purpose())
                 .append("requestHash", hash(request))
                 .append("status", CallLifecycle.DIALING)
                 .append("statusRank", 0)
@@ -91,6 +96,22 @@ public class DialLedger {
                 .append("createdAt", now)
                 .append("updatedAt", now)
                 .append(CallVersions.VERSION, 1);
+        if (request.calleeTimeZone() != null) {
+            entry.append("calleeTimeZone", request.calleeTimeZone().getId());
+        }
+        if (!verdict.dial()) {
+            // the calling rules' answer is the entry's outcome, in the same one write
+            entry.remove("claim");
+            entry.remove("claimedAt");
+            entry.append("reason", verdict.reason());
+            if ("schedule".equals(verdict.action())) {
+                entry.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
+                        .append("response", scheduledResponse(id, verdict));
+            } else {
+                entry.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
+                        .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
+            }
+        }
         // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
         MongoRequests.update(exchange.getMessage(), MongoRequests.match("userId", tenant, "idempotencyKey", key),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
@@ -106,6 +127,11 @@ public class DialLedger {
         exchange.setProperty("call", entry);
         ObjectId mine = exchange.getProperty("callId", ObjectId.class);
         if (entry.getObjectId("_id").equals(mine)) {
+            if (entry.get("response") != null) {
+                // refused or scheduled by the calling rules as it was written
+                exchange.setProperty("storedResponse", entry.get("response"));
+                return "ruled";
+            }
             return "dial";
         }
         exchange.setProperty("callId", entry.getObjectId("_id"));
@@ -286,6 +312,29 @@ public class DialLedger {
             }
         }
         return false;
+    }
+
+    private static Document scheduledResponse(ObjectId callId, Verdict verdict) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", callId.toHexString());
+        body.put("status", CallLifecycle.SCHEDULED);
+        body.put("reason", verdict.reason());
+        body.put("scheduledFor", verdict.at().toString());
+        body.put("message", verdict.message());
+        return new Document("status", 202).append("body", json(body));
+    }
+
+    private static Document refusedResponse(ObjectId callId, Verdict verdict) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", verdict.reason());
+        body.put("message", verdict.message());
+        body.put("id", callId.toHexString());
+        body.put("status", CallLifecycle.REFUSED);
+        body.put("reason", verdict.reason());
+        if (verdict.at() != null) {
+            body.put("nextAllowedAt", verdict.at().toString());
+        }
+        return new Document("status", 422).append("body", json(body));
     }
 
     private static Document unknownResponse(ObjectId callId, String message) {

@@ -1,26 +1,44 @@
 package voipgateway.calls;
 
+import java.time.ZoneId;
 import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
+import voipgateway.rules.CallingRules;
 
-/** A validated {@code POST /calls/outbound} body; {@code callTo} is the lead's number as SansPBX dials it. */
-public record OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo) {
+/**
+ * A validated {@code POST /calls/outbound} body; {@code callTo} is the lead's number as SansPBX dials it.
+ * {@code purpose} (promotional, the default; service; transactional) picks the calling window; {@code schedule}
+ * asks for a call outside it to be placed when it opens rather than refused; {@code calleeTimeZone} is the
+ * callee's zone when it is not the tenant's.
+ */
+public record OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
+        boolean schedule, ZoneId calleeTimeZone) {
 
-    private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone");
+    private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone", "purpose", "schedule",
+            "calleeTimeZone");
 
     public static OutboundCallRequest parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
-        return of(JsonRequest.parse(body, contentType, FIELDS));
+        JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
+        return of(json, json.flag("schedule"));
     }
 
-    /** The call fields of a request read elsewhere (a queue message carries more). */
-    public static OutboundCallRequest of(JsonRequest json) {
+    /** The call fields of a request read elsewhere (a queue message carries more, and is always scheduled). */
+    public static OutboundCallRequest of(JsonRequest json, boolean schedule) {
         String agentId = json.id("agentId");
         String leadId = json.id("leadId");
         String toPhone = json.text("toPhone").trim();
-        return new OutboundCallRequest(agentId, leadId, toPhone, IndianPhoneNumbers.callTo(toPhone, "toPhone"));
+        String purpose = json.has("purpose") ? json.text("purpose").trim() : "promotional";
+        if (!CallingRules.PURPOSES.contains(purpose)) {
+            throw ApiException.badRequest("purpose", "purpose must be one of " + CallingRules.PURPOSES);
+        }
+        ZoneId zone = json.has("calleeTimeZone")
+                ? CallingRules.zone(json.text("calleeTimeZone").trim(), "calleeTimeZone") : null;
+        return new OutboundCallRequest(agentId, leadId, toPhone, IndianPhoneNumbers.callTo(toPhone, "toPhone"),
+                purpose, schedule, zone);
     }
 }

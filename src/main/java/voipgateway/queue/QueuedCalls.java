@@ -24,7 +24,8 @@ import voipgateway.calls.OutboundCallRequest;
  */
 public class QueuedCalls {
 
-    private static final Set<String> FIELDS = Set.of("requestId", "agentId", "leadId", "toPhone", "tenantId", "metadata");
+    private static final Set<String> FIELDS = Set.of("requestId", "agentId", "leadId", "toPhone", "tenantId", "metadata",
+            "purpose", "calleeTimeZone");
 
     /** The request; its ledger key is the requestId, else the broker's message id. */
     public OutboundCallRequest parse(@Body String body, Exchange exchange) {
@@ -40,7 +41,8 @@ public class QueuedCalls {
         exchange.setProperty("tenantId", tenant != null ? tenant : DialLedger.DEFAULT_TENANT);
         // a redelivery will come: a failure before the dial only releases the entry
         exchange.setProperty("retryable", true);
-        return OutboundCallRequest.of(json);
+        // outside its calling window, a queued request waits for it (scheduled), never refused
+        return OutboundCallRequest.of(json, true);
     }
 
     /** The outcome event, from the answer the ledger stored for the call. */
@@ -51,6 +53,12 @@ public class QueuedCalls {
         event.put("requestId", requestId);
         event.put("callId", body.path("id").asText(null));
         event.put("status", body.path("status").asText("failed"));
+        if (body.hasNonNull("reason")) {
+            event.put("reason", body.get("reason").asText());
+        }
+        if (body.hasNonNull("scheduledFor")) {
+            event.put("scheduledFor", body.get("scheduledFor").asText());
+        }
         if (body.hasNonNull("providerCallId")) {
             event.put("providerCallId", body.get("providerCallId").asText());
         } else if (body.hasNonNull("message")) {

@@ -1,0 +1,94 @@
+package voipgateway.rules;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import voipgateway.api.ApiException;
+
+/**
+ * A tenant's calling rules: the callee's zone when a request names none, and each call purpose's window (none:
+ * any hour). The service's defaults (voip.calling-*) apply to what a tenant has not set.
+ */
+public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) {
+
+    public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
+
+    public CallingWindow window(String purpose) {
+        return windows.get(purpose);
+    }
+
+    /** The tenant's stored rules ({@code tenants.callingRules}) over these defaults. */
+    public CallingRules over(Document stored) {
+        if (stored == null) {
+            return this;
+        }
+        ZoneId zone = stored.getString("timeZone") != null ? ZoneId.of(stored.getString("timeZone")) : timeZone;
+        Map<String, CallingWindow> merged = new LinkedHashMap<>(windows);
+        Document set = stored.get("windows", Document.class);
+        if (set != null) {
+            set.forEach((purpose, window) -> merged.put(purpose, CallingWindow.parse((String) window)));
+        }
+        return new CallingRules(zone, merged);
+    }
+
+    /**
+     * {@code PUT /calling-rules {"timeZone"?, "windows"?: {"promotional": "09:00-21:00", "service": null}}}: what a
+     * tenant sets, checked, as stored (a window of null or "" is "any hour").
+     */
+    public static Document parse(Map<String, Object> body) {
+        Document stored = new Document();
+        for (String field : body.keySet()) {
+            if (!field.equals("timeZone") && !field.equals("windows")) {
+                throw ApiException.badRequest(field, "unknown field '" + field + "'");
+            }
+        }
+        Object zone = body.get("timeZone");
+        if (zone != null) {
+            stored.append("timeZone", zone(zone.toString(), "timeZone").getId());
+        }
+        if (body.get("windows") instanceof Map<?, ?> windows) {
+            Document set = new Document();
+            windows.forEach((purpose, window) -> {
+                String field = "windows." + purpose;
+                if (!PURPOSES.contains(purpose.toString())) {
+                    throw ApiException.badRequest(field, "purpose must be one of " + PURPOSES);
+                }
+                if (window != null && !(window instanceof String)) {
+                    throw ApiException.badRequest(field, field + " must be \"HH:mm-HH:mm\" or null");
+                }
+                try {
+                    CallingWindow parsed = CallingWindow.parse((String) window);
+                    set.append(purpose.toString(), parsed == null ? "" : parsed.toString());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(field, field + ": " + e.getMessage());
+                }
+            });
+            stored.append("windows", set);
+        } else if (body.containsKey("windows")) {
+            throw ApiException.badRequest("windows", "windows must be an object of purpose to \"HH:mm-HH:mm\"");
+        }
+        return stored;
+    }
+
+    public static ZoneId zone(String id, String field) {
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw ApiException.badRequest(field, field + " must be a time zone such as Asia/Kolkata");
+        }
+    }
+
+    public Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("timeZone", timeZone.getId());
+        Map<String, Object> shown = new LinkedHashMap<>();
+        PURPOSES.forEach(purpose -> shown.put(purpose, windows.get(purpose) == null ? null
+                : windows.get(purpose).toString()));
+        view.put("windows", shown);
+        return view;
+    }
+}

@@ -1,0 +1,146 @@
+package voipgateway.rules;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.UUID;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.apache.camel.component.mongodb.MongoDbConstants;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import voipgateway.calls.CallChange;
+import voipgateway.api.Json;
+import voipgateway.calls.CallLifecycle;
+import voipgateway.calls.CallStore;
+import voipgateway.calls.OutboundCallRequest;
+import voipgateway.storage.MongoRequests;
+
+/**
+ * Calls the calling rules put off until their window opens. Each has an entry in {@code schedule}
+ * ({@code _id}: the call's id, {@code dueAt}), a collection as small as the number of calls waiting, so the
+ * scheduler's look for due calls never grows with the calls stored. The call itself stays {@code scheduled} until
+ * the scheduler takes it (a compare-and-set to {@code dialing}: one instance dials it, however many look).
+ * Exchange properties: reads {@code call}, {@code callId}, {@code verdict}; sets {@code request}, {@code tenantId},
+ * {@code agentId}, {@code claim}, {@code requestId}.
+ */
+public class ScheduledCalls {
+
+    private static final int BATCH = 100;
+
+    private final Clock clock;
+
+    public ScheduledCalls(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The call's entry, written (again) whenever a scheduled call is seen through its key. */
+    public void keep(@ExchangeProperty("call") Document call, Message message) {
+        MongoRequests.update(message, Filters.eq("_id", call.getObjectId("_id")), Updates.combine(
+                Updates.set("dueAt", call.getDate("scheduledFor")), Updates.set("userId", call.getString("userId"))),
+                true);
+    }
+
+    /** Entries due now, soonest first, a batch at a time. */
+    public void queryDue(Message message) {
+        MongoRequests.query(message, Filters.lte("dueAt", Date.from(clock.instant())));
+        message.setHeader(MongoDbConstants.SORT_BY, new Document("dueAt", 1));
+        message.setHeader(MongoDbConstants.LIMIT, BATCH);
+    }
+
+    public void queryCall(@ExchangeProperty("callId") ObjectId callId, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", callId));
+    }
+
+    /** The request as the call stored it, to be checked and dialled now. */
+    public OutboundCallRequest request(@ExchangeProperty("call") Document call, Exchange exchange) {
+        exchange.setProperty("tenantId", call.getString("userId"));
+        exchange.setProperty("agentId", call.getString("agentId"));
+        exchange.setProperty("requestId", call.getString("idempotencyKey"));
+        exchange.setProperty("retryable", false);
+        String zone = call.getString("calleeTimeZone");
+        return new OutboundCallRequest(call.getString("agentId"), call.getString("leadId"), call.getString("toPhone"),
+                call.getString("callTo"), call.get("purpose", "promotional"), true, zone == null ? null : ZoneId.of(zone));
+    }
+
+    static boolean waiting(Document call) {
+        return call != null && CallLifecycle.SCHEDULED.equals(call.getString("status"));
+    }
+
+    /** What the rules say now: dial it (taken to dialing), refuse it, or wait longer. */
+    public CallChange change(@ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
+        return switch (verdict.action()) {
+            case "dial" -> startDialing(exchange);
+            case "refuse" -> refuse(verdict);
+            default -> postpone(verdict);
+        };
+    }
+
+    /** The outcome as a queued request's event reports it: the call's stored answer, else the call. */
+    public Document outcome(@ExchangeProperty("call") Document call) {
+        if (call.get("response") != null) {
+            return call.get("response", Document.class);
+        }
+        try {
+            return new Document("status", 200).append("body", Json.MAPPER.writeValueAsString(CallStore.view(call)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A scheduled call that can never be dialled (property exception: why): failed, with the reason. */
+    public CallChange fail(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = cause == null ? "the scheduled call could not be dialled" : cause.getMessage();
+        return call -> {
+            if (!waiting(call)) {
+                return null;
+            }
+            return Updates.combine(Updates.set("status", CallLifecycle.FAILED),
+                    Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.FAILED)),
+                    Updates.set("failureReason", reason), Updates.set("updatedAt", new Date()));
+        };
+    }
+
+    /** Scheduled to dialing under a new claim, if no one took it first. */
+    CallChange startDialing(Exchange exchange) {
+        String claim = UUID.randomUUID().toString();
+        exchange.setProperty("claim", claim);
+        return call -> {
+            if (!waiting(call)) {
+                return null;
+            }
+            Date now = new Date();
+            return Updates.combine(Updates.set("status", CallLifecycle.DIALING), Updates.set("claim", claim),
+                    Updates.set("claimedAt", now), Updates.unset("response"), Updates.set("updatedAt", now));
+        };
+    }
+
+    /** Refused now (the number went on the do-not-call list while it waited): never dialled. */
+    CallChange refuse(Verdict verdict) {
+        return call -> {
+            if (!waiting(call)) {
+                return null;
+            }
+            return Updates.combine(Updates.set("status", CallLifecycle.REFUSED),
+                    Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.REFUSED)),
+                    Updates.set("reason", verdict.reason()), Updates.set("failureReason", verdict.message()),
+                    Updates.set("updatedAt", new Date()));
+        };
+    }
+
+    /** Still outside its window (the tenant's rules changed): the new time, on the call and its entry. */
+    CallChange postpone(Verdict verdict) {
+        return call -> waiting(call) ? Updates.combine(Updates.set("scheduledFor", Date.from(verdict.at())),
+                Updates.set("updatedAt", new Date())) : null;
+    }
+
+    public void queryRemoval(@ExchangeProperty("callId") ObjectId callId, Message message) {
+        MongoRequests.query(message, Filters.eq("_id", callId));
+        message.setBody(Filters.eq("_id", callId));
+    }
+}

@@ -1,0 +1,227 @@
+package voipgateway;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The calling rules through the running service: a promotional call outside its window is refused (422, the
+ * next allowed time) or scheduled and dialled when the window opens; a number on the do-not-call list is never
+ * dialled, over REST or the queue; every refusal and deferral is stored on the call and published.
+ */
+class CallingRulesTest extends GatewayTestSupport {
+
+    private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
+    private static final String EVENTS = "jms:queue:voip.call-events";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private ProducerTemplate producer;
+    private ConsumerTemplate consumer;
+
+    @BeforeEach
+    void lineAndNoRules() throws Exception {
+        producer = gateway.getCamelContext().createProducerTemplate();
+        consumer = gateway.getCamelContext().createConsumerTemplate();
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"77\"}");
+        providerWithAgent();
+        promotionalWindow("");
+        while (consumer.receiveBody(EVENTS, 100) != null) {
+            // drain what an earlier test left
+        }
+    }
+
+    @AfterEach
+    void stopTemplates() throws Exception {
+        producer.stop();
+        consumer.stop();
+    }
+
+    private void promotionalWindow(String window) throws Exception {
+        Response set = send("PUT", "/calling-rules", Map.of("windows", java.util.Collections.singletonMap(
+                "promotional", window.isEmpty() ? null : window)));
+        assertEquals(200, set.status(), set.body());
+    }
+
+    /** A window that starts {@code inSeconds} from now (India time) and lasts two hours. */
+    private void windowOpeningIn(long inSeconds) throws Exception {
+        LocalTime now = ZonedDateTime.now(IST).toLocalTime();
+        promotionalWindow(now.plusSeconds(inSeconds).format(CLOCK) + "-" + now.plusSeconds(inSeconds).plusHours(2)
+                .format(CLOCK));
+    }
+
+    private Response callWith(String key, Map<String, Object> extra) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("agentId", AGENT, "leadId", LEAD,
+                "toPhone", "9000000001"));
+        body.putAll(extra);
+        return send(HttpRequest.newBuilder(uri("/calls/outbound")).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).header("Authorization", "Bearer " + API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    private Document storedCall(String id) {
+        return db().getCollection("calls").find(new Document("_id", new ObjectId(id))).first();
+    }
+
+    private JsonNode nextEvent() throws Exception {
+        String event = consumer.receiveBody(EVENTS, 20_000, String.class);
+        assertNotNull(event, "an event was published");
+        return JSON.readTree(event);
+    }
+
+    @Test
+    void outsideTheWindowAPromotionalCallIsRefusedWithTheNextAllowedTimeStoredAndPublished() throws Exception {
+        windowOpeningIn(2 * 3600);
+
+        Response refused = callWith("late-1", Map.of());
+
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("outside_calling_window", refused.json().get("error").asText());
+        assertEquals("refused", refused.json().get("status").asText());
+        ZonedDateTime next = ZonedDateTime.parse(refused.json().get("nextAllowedAt").asText());
+        assertTrue(Duration.between(ZonedDateTime.now(), next).toMinutes() >= 110, refused.body());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        Document call = storedCall(refused.json().get("id").asText());
+        assertEquals("refused", call.getString("status"));
+        assertEquals("outside_calling_window", call.getString("reason"));
+        JsonNode event = nextEvent();
+        assertEquals("refused", event.get("status").asText());
+        assertEquals("outside_calling_window", event.get("reason").asText());
+        assertEquals("late-1", event.get("requestId").asText());
+
+        // the same key again: the same answer, one call
+        assertEquals(refused.body(), callWith("late-1", Map.of()).body());
+        assertEquals(1, db().getCollection("calls").countDocuments());
+        // a service call has no window
+        assertEquals(201, callWith("late-2", Map.of("purpose", "service")).status());
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    @Test
+    void aScheduledCallWaitsAndIsDialledWhenItsWindowOpens() throws Exception {
+        windowOpeningIn(6);
+
+        Response scheduled = callWith("wait-1", Map.of("schedule", true));
+
+        assertEquals(202, scheduled.status(), scheduled.body());
+        assertEquals("scheduled", scheduled.json().get("status").asText());
+        String id = scheduled.json().get("id").asText();
+        assertEquals("scheduled", nextEvent().get("status").asText());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals(1, db().getCollection("schedule").countDocuments());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "initiated".equals(storedCall(id).getString("status")));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)).withRequestBody(equalToJson(
+                "{\"call_to\": \"09000000001\", \"custom_field\": {\"record_id\": \"" + id + "\"}}", true, true)));
+        JsonNode dialled = nextEvent();
+        assertEquals("initiated", dialled.get("status").asText());
+        assertEquals("wait-1", dialled.get("requestId").asText());
+        assertEquals(0, db().getCollection("schedule").countDocuments());
+        // the key now answers the call's outcome
+        assertEquals(201, callWith("wait-1", Map.of("schedule", true)).status());
+    }
+
+    @Test
+    void aQueuedRequestOutsideItsWindowIsScheduledNotDeadLettered() throws Exception {
+        windowOpeningIn(2 * 3600);
+
+        producer.sendBody("jms:queue:voip.outbound-calls", JSON.writeValueAsString(Map.of("requestId", "q-late",
+                "agentId", AGENT, "leadId", LEAD, "toPhone", "9000000001")));
+
+        JsonNode event = nextEvent();
+        assertEquals("scheduled", event.get("status").asText(), event.toString());
+        assertEquals("outside_calling_window", event.get("reason").asText());
+        assertNotNull(event.get("scheduledFor"));
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    @Test
+    void aNumberOnTheDoNotCallListIsNeverDialledOverRestOrTheQueue() throws Exception {
+        Response listed = send("POST", "/dnc", Map.of("phone", "+91 90000 00001"));
+        assertEquals(201, listed.status(), listed.body());
+        assertEquals("09000000001", listed.json().get("phone").asText());
+
+        Response refused = callWith("dnc-1", Map.of("purpose", "transactional"));
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("dnc", refused.json().get("error").asText());
+        assertEquals("dnc", nextEvent().get("reason").asText());
+
+        producer.sendBody("jms:queue:voip.outbound-calls", JSON.writeValueAsString(Map.of("requestId", "q-dnc",
+                "agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001")));
+        JsonNode queued = nextEvent();
+        assertEquals("refused", queued.get("status").asText());
+        assertEquals("dnc", queued.get("reason").asText());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+
+        Response page = send("GET", "/dnc?limit=10", null);
+        assertEquals("09000000001", page.json().at("/items/0/phone").asText(), page.body());
+        assertEquals(200, send("DELETE", "/dnc/9000000001", null).status());
+        assertEquals(404, send("DELETE", "/dnc/9000000001", null).status());
+        assertEquals(201, callWith("dnc-2", Map.of()).status());
+    }
+
+    @Test
+    void aScheduledCallWhoseNumberIsListedMeanwhileIsRefusedWhenItsWindowOpens() throws Exception {
+        windowOpeningIn(4);
+        Response scheduled = callWith("wait-dnc", Map.of("schedule", true));
+        assertEquals(202, scheduled.status(), scheduled.body());
+        assertEquals(201, send("POST", "/dnc", Map.of("phone", "9000000001")).status());
+
+        String id = scheduled.json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "refused".equals(storedCall(id).getString("status")));
+        assertEquals("dnc", storedCall(id).getString("reason"));
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> db().getCollection("schedule").countDocuments() == 0);
+    }
+
+    @Test
+    void aCsvImportListsEveryValidNumberAndReportsTheRest() throws Exception {
+        Response imported = sendRaw("POST", "/dnc/import", "text/csv",
+                "phone,name\n9000000011,A\nnot a number,B\n+91-90000-00012\n\n9000000011\n");
+        assertEquals(200, imported.status(), imported.body());
+        assertEquals(3, imported.json().get("imported").asInt());
+        assertEquals(3, imported.json().at("/invalid/0/line").asInt());
+        assertEquals(2, db().getCollection("dnc").countDocuments());
+        assertEquals(400, sendRaw("POST", "/dnc/import", "text/csv", "phone\n").status());
+    }
+
+    @Test
+    void rulesAreCheckedAsTheyAreSet() throws Exception {
+        Response bad = send("PUT", "/calling-rules", Map.of("windows", Map.of("promotional", "9am-9pm")));
+        assertEquals(400, bad.status());
+        assertEquals("windows.promotional", bad.json().get("field").asText());
+        assertEquals("timeZone", send("PUT", "/calling-rules", Map.of("timeZone", "Mars/Olympus")).json()
+                .get("field").asText());
+        assertEquals("purpose", callWith("p", Map.of("purpose", "cold-call")).json().get("field").asText());
+
+        Response set = send("PUT", "/calling-rules", Map.of("timeZone", "Asia/Dubai"));
+        assertEquals("Asia/Dubai", set.json().get("timeZone").asText());
+        Response shown = send("GET", "/calling-rules", null);
+        assertEquals("Asia/Dubai", shown.json().get("timeZone").asText());
+        assertTrue(shown.json().at("/windows/service").isNull(), shown.body());
+        send("PUT", "/calling-rules", Map.of("timeZone", "Asia/Kolkata"));
+    }
+}
