@@ -60,6 +60,7 @@ import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.health.ReadyLog;
 import voipgateway.numbers.NumberStore;
+import voipgateway.providers.ProviderAccount;
 import voipgateway.providers.ProviderAdapters;
 import voipgateway.providers.ProviderAnswers;
 import voipgateway.providers.ProviderBreakers;
@@ -71,6 +72,8 @@ import voipgateway.rules.CallingPolicy;
 import voipgateway.rules.CallingRules;
 import voipgateway.rules.CallingWindow;
 import voipgateway.rules.DoNotCall;
+import voipgateway.rules.Pacing;
+import voipgateway.rules.Sweeper;
 import voipgateway.rules.ScheduledCalls;
 import voipgateway.routes.SafeRouteReload;
 import voipgateway.queue.BrokerConnections;
@@ -241,7 +244,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderAdapters adapters = new ProviderAdapters();
         adapters.setCamelContext(context);
         registry.bind("providerAdapters", adapters);
-        registry.bind("providerStore", new ProviderStore(cipher, adapters));
+        registry.bind("providerStore", new ProviderStore(cipher, adapters, new ProviderAccount.Limits(
+                (int) settings.whole("voip.pacing.calls-per-second", 0, 100_000),
+                (int) settings.whole("voip.pacing.max-concurrent-calls", 0, 100_000))));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
@@ -252,6 +257,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
         registry.bind("doNotCall", new DoNotCall());
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
+        registry.bind("pacing", new Pacing(storage.client().getDatabase(database), clock,
+                settings.seconds("voip.max-call-seconds", 1, 86_400)
+                        .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400))));
+        registry.bind("sweeper", new Sweeper());
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone, adapters));
         registry.bind("formCallbacks", new FormCallbacks(adapters));
         registry.bind("statusEventStore", new StatusEventStore(callbackTokens));

@@ -29,6 +29,11 @@ public class ApiException extends RuntimeException {
         return field;
     }
 
+    /** For a 429: when to ask again, in seconds (0: the API key's rate-limit period). */
+    public int retryAfterSeconds() {
+        return 0;
+    }
+
     public static ApiException badRequest(String field, String message) {
         return new ApiException(400, "bad_request", field, message);
     }

@@ -50,7 +50,8 @@ public class ErrorResponses {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, failure.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (failure.status() == 429) {
-            exchange.getMessage().setHeader("Retry-After", retryAfterSeconds);
+            exchange.getMessage().setHeader("Retry-After",
+                    failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : retryAfterSeconds);
         }
         return body(failure);
     }

@@ -138,6 +138,16 @@ public final class JsonRequest {
         return node == null || node.isNull() ? null : url(field);
     }
 
+    /** A whole number from 0 to {@code max}, as a JSON number or a string of digits. */
+    public long count(String field, long max) {
+        JsonNode node = root.get(field);
+        String digits = node == null ? "" : node.isIntegralNumber() ? node.asText() : node.isTextual() ? node.asText().trim() : "";
+        if (!digits.matches("[0-9]{1,18}") || Long.parseLong(digits) > max) {
+            throw ApiException.badRequest(field, field + " must be a whole number from 0 to " + max);
+        }
+        return Long.parseLong(digits);
+    }
+
     /** A required whole number given as a JSON number or a string of digits. */
     public long wholeNumber(String field) {
         JsonNode node = root.get(field);

@@ -27,6 +27,7 @@ import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.crypto.Sha256;
 import voipgateway.providers.ProviderAccount;
+import voipgateway.rules.PacingLimitException;
 import voipgateway.rules.Verdict;
 import voipgateway.storage.MongoRequests;
 
@@ -207,10 +208,14 @@ public class DialLedger {
      * dial.
      */
     public CallChange initiated(@ExchangeProperty("providerCallId") String providerCallId,
-            @ExchangeProperty("claim") String claim) {
+            @ExchangeProperty("claim") String claim, @ExchangeProperty("slot") String slot) {
         return call -> {
             Date now = new Date();
             Document set = new Document("providerCallId", providerCallId).append("updatedAt", now);
+            if (slot != null) {
+                // the pacing slot it holds until it ends (Pacing)
+                set.append("slot", slot);
+            }
             if (call.get("initiatedAt") == null) {
                 set.append("initiatedAt", now);
             }
@@ -237,7 +242,7 @@ public class DialLedger {
      */
     public CallChange settleFailure(@ExchangeProperty("claim") String claim,
             @ExchangeProperty("dialSent") Boolean dialSent, @ExchangeProperty("retryable") Boolean retryable,
-            Exchange exchange) {
+            @ExchangeProperty("slot") String slot, Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException failure = ErrorResponses.toApiException(cause);
         boolean notDialled = !Boolean.TRUE.equals(dialSent) || notSent(cause);
@@ -264,6 +269,10 @@ public class DialLedger {
                         + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
                 update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
                         .append("response", response).append("claim", null);
+                if (slot != null) {
+                    // the provider may have placed it: the slot is held until it is reported, or overdue
+                    update.append("slot", slot);
+                }
             }
             return new Document("$set", update.append("updatedAt", new Date()));
         };
@@ -291,6 +300,9 @@ public class DialLedger {
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getInteger("status"));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (response.getInteger("status") == 429) {
+            message.setHeader("Retry-After", 1);
+        }
         return response.getString("body");
     }
 
@@ -305,7 +317,8 @@ public class DialLedger {
 
     private static boolean notSent(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CallNotPermittedException || t instanceof HttpHostConnectException
+            if (t instanceof CallNotPermittedException || t instanceof PacingLimitException
+                    || t instanceof HttpHostConnectException
                     || t instanceof ConnectException || t instanceof ConnectTimeoutException
                     || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return true;

@@ -58,6 +58,14 @@ public class GatewayMetrics {
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(took);
     }
 
+    /** A call whose end was never reported, settled by the sweeper; or one the rules refused or put off. */
+    public void ruled(@ExchangeProperty("call") Document call, String outcome) {
+        Counter.builder("voip.calls.ruled").description("Calls the rules acted on: refused (reason), scheduled,"
+                + " swept (no final callback)").tag("outcome", outcome)
+                .tag("reason", call == null ? "" : String.valueOf(call.getString("reason"))).register(registry)
+                .increment();
+    }
+
     public void tokenRefreshed(String provider) {
         Counter.builder("voip.token.refreshes").description("Provider tokens requested (gentoken)")
                 .tag("provider", provider).register(registry).increment();

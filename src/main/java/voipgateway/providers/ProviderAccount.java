@@ -9,10 +9,15 @@ import voipgateway.api.ProviderRefusedException;
 /**
  * A provider account with its credentials in clear, held only in memory while a request needs them.
  * {@code id} is null until the account is stored; {@code version} changes whenever the stored account does;
- * {@code adapter} is the id of its adapter's routes ({@code direct:<adapter>-dial}).
+ * {@code adapter} is the id of its adapter's routes ({@code direct:<adapter>-dial}); {@code limits} its pacing.
  */
 public record ProviderAccount(String id, long version, String provider, String adapter, Map<String, String> fields,
-        List<String> secretFields) {
+        List<String> secretFields, Limits limits) {
+
+    /** The account's pacing: calls a second and calls live at once (0: no limit). */
+    public record Limits(int callsPerSecond, int maxConcurrentCalls) {
+        public static final Limits NONE = new Limits(0, 0);
+    }
 
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
 

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import voipgateway.api.ApiException;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.numbers.NumberStore;
@@ -32,11 +33,13 @@ public class ProviderStore {
 
     private final CredentialCipher cipher;
     private final ProviderAdapters adapters;
+    private final ProviderAccount.Limits defaultLimits;
     private final Map<String, ProviderAccount> opened = new ConcurrentHashMap<>();
 
-    public ProviderStore(CredentialCipher cipher, ProviderAdapters adapters) {
+    public ProviderStore(CredentialCipher cipher, ProviderAdapters adapters, ProviderAccount.Limits defaultLimits) {
         this.cipher = cipher;
         this.adapters = adapters;
+        this.defaultLimits = defaultLimits;
     }
 
     public void queryExisting(@ExchangeProperty("registration") ProviderRegistration registration,
@@ -70,6 +73,8 @@ public class ProviderStore {
                 Updates.set("credentials", credentials),
                 Updates.set("secretFields", account.secretFields()),
                 Updates.set("identityFields", registration.adapter().identityFields()),
+                limit("callsPerSecond", account.limits().callsPerSecond()),
+                limit("maxConcurrentCalls", account.limits().maxConcurrentCalls()),
                 Updates.set("isVerified", true),
                 Updates.set("isActive", true),
                 Updates.set("updatedAt", now),
@@ -100,8 +105,11 @@ public class ProviderStore {
         ProviderAccount account = opened.get(id);
         if (account == null || account.version() != version) {
             ProviderAdapter adapter = adapters.forStored(provider.getString("provider"));
+            Document limits = provider.get("limits", new Document());
             account = new ProviderAccount(id, version, adapter.getProvider(), adapter.getId(),
-                    decrypt(provider, cipher), secretFields(provider));
+                    decrypt(provider, cipher), secretFields(provider), new ProviderAccount.Limits(
+                            limits.getInteger("callsPerSecond", defaultLimits.callsPerSecond()),
+                            limits.getInteger("maxConcurrentCalls", defaultLimits.maxConcurrentCalls())));
             opened.put(id, account);
         }
         return account;
@@ -168,6 +176,7 @@ public class ProviderStore {
                 view.putIfAbsent(field, value);
             }
         });
+        view.put("limits", provider.get("limits", new Document()));
         view.put("isVerified", provider.getBoolean("isVerified", false));
         view.put("isActive", provider.getBoolean("isActive", false));
         view.put("createdAt", provider.getDate("createdAt").toInstant().toString());
@@ -176,6 +185,11 @@ public class ProviderStore {
             view.put("dids", dids);
         }
         return view;
+    }
+
+    /** A limit given with the account (-1: not given, what was stored stays). */
+    private static Bson limit(String name, int value) {
+        return value < 0 ? new Document() : Updates.set("limits." + name, value);
     }
 
     private List<String> accountKeys(ProviderRegistration registration, String tenant) {

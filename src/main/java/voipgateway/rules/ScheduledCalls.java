@@ -106,6 +106,18 @@ public class ScheduledCalls {
         };
     }
 
+    /** Taken, but its provider account stayed at its limit: scheduled again, a second from now. */
+    public CallChange putBack(@ExchangeProperty("claim") String claim) {
+        return call -> {
+            if (!CallLifecycle.DIALING.equals(call.getString("status")) || !claim.equals(call.get("claim"))) {
+                return null;
+            }
+            Date later = new Date(clock.millis() + 1000);
+            return Updates.combine(Updates.set("status", CallLifecycle.SCHEDULED), Updates.unset("claim"),
+                    Updates.set("scheduledFor", later), Updates.set("updatedAt", new Date()));
+        };
+    }
+
     /** Scheduled to dialing under a new claim, if no one took it first. */
     CallChange startDialing(Exchange exchange) {
         String claim = UUID.randomUUID().toString();

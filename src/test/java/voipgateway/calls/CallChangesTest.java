@@ -26,7 +26,7 @@ class CallChangesTest {
 
     @Test
     void theDialsOutcomeMakesTheCallInitiatedStoresTheAnswerAndReleasesTheClaim() {
-        Document update = (Document) ledger.initiated("4711", "claim-1").update(call("dialing", 0, "claim-1"));
+        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("dialing", 0, "claim-1"));
 
         Document set = update.get("$set", Document.class);
         assertEquals("initiated", set.get("status"));
@@ -41,7 +41,7 @@ class CallChangesTest {
 
     @Test
     void aStatusThatOvertookTheDialsAnswerStands() {
-        Document update = (Document) ledger.initiated("4711", "claim-1").update(call("answered", 3, "claim-1"));
+        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("answered", 3, "claim-1"));
 
         Document set = update.get("$set", Document.class);
         assertFalse(set.containsKey("status"));
@@ -52,7 +52,7 @@ class CallChangesTest {
 
     @Test
     void anEntrySettledByAnotherRequestOnlyLearnsTheProvidersCallId() {
-        Document update = (Document) ledger.initiated("4711", "claim-1").update(call("unknown", 0, null));
+        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("unknown", 0, null));
 
         Document set = update.get("$set", Document.class);
         assertEquals("4711", set.get("providerCallId"));
@@ -65,7 +65,7 @@ class CallChangesTest {
         Exchange failed = new DefaultExchange(new DefaultCamelContext());
         failed.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
 
-        Document update = (Document) ledger.settleFailure("claim-1", true, true, failed)
+        Document update = (Document) ledger.settleFailure("claim-1", true, true, null, failed)
                 .update(call("answered", 3, "claim-1"));
 
         Document set = update.get("$set", Document.class);
@@ -73,7 +73,7 @@ class CallChangesTest {
         assertEquals(201, set.get("response", Document.class).get("status"));
         assertTrue(set.get("response", Document.class).getString("body").contains("\"status\":\"answered\""));
         assertTrue(update.get("$unset", Document.class).containsKey("claim"));
-        Document unanswered = (Document) ledger.settleFailure("claim-1", true, true, failed)
+        Document unanswered = (Document) ledger.settleFailure("claim-1", true, true, null, failed)
                 .update(call("dialing", 0, "claim-1"));
         assertEquals("unknown", unanswered.get("$set", Document.class).get("status"));
     }

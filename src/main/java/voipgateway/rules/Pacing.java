@@ -1,0 +1,162 @@
+package voipgateway.rules;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import voipgateway.providers.ProviderAccount;
+
+/**
+ * Pacing per provider account, held in MongoDB so it holds across instances of the service.
+ * <ul>
+ * <li>Calls a second: the account's last dial times ({@code rates}, one document per account): a dial starts only
+ * when fewer than the limit started in the last second.</li>
+ * <li>Live calls: every dialled call holds a slot ({@code slots}) until its terminal status, or until it has
+ * lasted {@code voip.max-call-seconds} plus {@code voip.call-grace-seconds} (the sweeper settles it then, so a
+ * lost callback cannot leak it). An account with a concurrency limit has that many numbered slots
+ * ({@code _id} {@code <account>#<n>}, taken by an upsert that a held slot refuses with a duplicate key); one
+ * without has a slot per call.</li>
+ * </ul>
+ * Over a limit, {@link #acquire} waits up to property {@code pacingWaitMillis} (the queue and the scheduler wait;
+ * REST does not) and then throws {@link PacingLimitException}. Exchange properties: reads {@code account},
+ * {@code callId}, {@code pacingWaitMillis}; sets {@code slot}.
+ */
+public class Pacing {
+
+    private static final long RETRY_MILLIS = 20;
+    private static final long RATE_MARGIN_MILLIS = 50;
+
+    private final MongoCollection<Document> slots;
+    private final MongoCollection<Document> rates;
+    private final Clock clock;
+    private final Duration longestCall;
+
+    public Pacing(MongoDatabase db, Clock clock, Duration longestCall) {
+        this.slots = db.getCollection("slots");
+        this.rates = db.getCollection("rates");
+        this.clock = clock;
+        this.longestCall = longestCall;
+    }
+
+    public void acquire(@ExchangeProperty("account") ProviderAccount account, @ExchangeProperty("callId") ObjectId callId,
+            @ExchangeProperty("pacingWaitMillis") Long waitMillis, Exchange exchange) throws InterruptedException {
+        long giveUpAt = clock.millis() + (waitMillis == null ? 0 : waitMillis);
+        while (true) {
+            String refusal = tryAcquire(account, callId, exchange);
+            if (refusal == null) {
+                return;
+            }
+            if (clock.millis() >= giveUpAt) {
+                throw new PacingLimitException(refusal);
+            }
+            Thread.sleep(RETRY_MILLIS);
+        }
+    }
+
+    /** Null when the call has its slot (property {@code slot}); else why not. */
+    private String tryAcquire(ProviderAccount account, ObjectId callId, Exchange exchange) {
+        ProviderAccount.Limits limits = account.limits();
+        int max = limits.maxConcurrentCalls();
+        if (max > 0 && freeSlot(account, max) == null) {
+            return "the provider account has " + max + " calls live, its limit; try again shortly";
+        }
+        if (limits.callsPerSecond() > 0 && !tookRate(account.id(), limits.callsPerSecond())) {
+            return "the provider account places at most " + limits.callsPerSecond() + " calls a second";
+        }
+        Date now = new Date(clock.millis());
+        Document held = new Document("call", callId).append("account", account.id())
+                .append("until", new Date(now.getTime() + longestCall.toMillis()));
+        if (max <= 0) {
+            String id = account.id() + "#" + callId.toHexString();
+            slots.replaceOne(new Document("_id", id), held, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            exchange.setProperty("slot", id);
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(max);
+        for (int i = 0; i < max; i++) {
+            String id = account.id() + "#" + (start + i) % max;
+            try {
+                // free: never taken, released, or held past the longest call; a held one makes the upsert collide
+                slots.updateOne(new Document("_id", id).append("$or", List.of(new Document("call", null),
+                        new Document("until", new Document("$lt", now)))), new Document("$set", held),
+                        new UpdateOptions().upsert(true));
+                exchange.setProperty("slot", id);
+                return null;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCode() != 11000) {
+                    throw e;
+                }
+            }
+        }
+        return "the provider account has " + max + " calls live, its limit; try again shortly";
+    }
+
+    /**
+     * A sliding window: the account's last {@code n} dial times ({@code rates}, one document per account); a dial
+     * may start when fewer than {@code n} started in the last second (plus a margin for the way to the provider,
+     * so the provider, whichever second it counts in, never sees more than {@code n}). One atomic write: the
+     * filter matches only when the window has room, and a full window makes the upsert collide.
+     */
+    private boolean tookRate(String account, int n) {
+        long now = clock.millis();
+        Document filter = new Document("_id", account).append("$or", List.of(
+                new Document("t." + (n - 1), new Document("$exists", false)),
+                new Document("t.0", new Document("$lte", now - 1000 - RATE_MARGIN_MILLIS))));
+        try {
+            rates.updateOne(filter, Updates.pushEach("t", List.of(now), new PushOptions().slice(-n)),
+                    new UpdateOptions().upsert(true));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCode() != 11000) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** A slot number not held now, found by one look at the account's slots; null when all are held. */
+    private String freeSlot(ProviderAccount account, int max) {
+        long held = slots.countDocuments(new Document("account", account.id()).append("call",
+                new Document("$ne", null)).append("until", new Document("$gte", new Date(clock.millis()))));
+        return held < max ? "free" : null;
+    }
+
+    /** The dial failed before the provider took the call: the slot it took (property {@code slot}) is free. */
+    public void release(@ExchangeProperty("slot") String slot, @ExchangeProperty("callId") ObjectId callId) {
+        if (slot != null) {
+            slots.deleteOne(new Document("_id", slot).append("call", callId));
+        }
+    }
+
+    /** The call (property {@code call}) reached a terminal status: the slot it holds is free. */
+    public void releaseCall(@ExchangeProperty("call") Document call) {
+        if (call != null && call.getString("slot") != null) {
+            slots.deleteOne(new Document("_id", call.getString("slot")).append("call", call.getObjectId("_id")));
+        }
+    }
+
+    /** Slots held past the longest call (their calls' ends were never reported), a batch at a time. */
+    public List<Document> overdue() {
+        return slots.find(new Document("call", new Document("$ne", null))
+                .append("until", new Document("$lt", new Date(clock.millis())))).limit(100).into(new ArrayList<>());
+    }
+
+    public void free(Document slot) {
+        slots.deleteOne(new Document("_id", slot.getString("_id")).append("call", slot.get("call")));
+    }
+
+
+}
