@@ -268,6 +268,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("deferredCallbacks", deferredCallbacks);
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
         registry.bind("mongoOutage", (Predicate) MongoOutages::during);
+        registry.bind("duplicateKey", (Predicate) MongoOutages::duplicateKey);
         registry.bind("keepableCallback", (Predicate) deferredCallbacks::canKeep);
         registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
         describeServer(context, publicBaseUrl);
@@ -332,7 +333,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.warn("DEMO MODE: no calling window (calls ring at any hour); set VOIP_CALLING_WINDOW_PROMOTIONAL"
                     + " (e.g. 09:00-21:00) to try one");
         }
-        return new CallingRules(settings.zone("voip.callee-time-zone"), windows);
+        return new CallingRules(settings.zone("voip.callee-time-zone"), windows, CallingRules.Retries.NONE);
     }
 
     private static CircuitBreakerConfig breakerConfig(Settings settings) {

@@ -143,13 +143,14 @@ public class CallStore {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",
-                "status", "reason", "failureReason", "endReason", "recordingUrl", "purpose", "calleeTimeZone"}) {
+                "status", "reason", "failureReason", "endReason", "recordingUrl", "purpose", "calleeTimeZone",
+                "firstCallId", "retryOf"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field).toString());
             }
         }
         view.put("providerId", call.getObjectId("providerId").toHexString());
-        for (String field : new String[] {"durationSeconds", "billSeconds"}) {
+        for (String field : new String[] {"durationSeconds", "billSeconds", "attempt"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field));
             }

@@ -92,8 +92,8 @@ public class CallingPolicy {
         if (stored.isEmpty()) {
             throw ApiException.badRequest("body", "give timeZone and/or windows");
         }
-        Bson update = Updates.combine(stored.entrySet().stream().flatMap(e -> e.getValue() instanceof Document d
-                ? d.entrySet().stream().map(w -> Updates.set("callingRules." + e.getKey() + "." + w.getKey(), w.getValue()))
+        Bson update = Updates.combine(stored.entrySet().stream().flatMap(e -> e.getKey().equals("windows")
+                ? ((Document) e.getValue()).entrySet().stream().map(w -> Updates.set("callingRules." + e.getKey() + "." + w.getKey(), w.getValue()))
                 : java.util.stream.Stream.of(Updates.set("callingRules." + e.getKey(), e.getValue()))).toList());
         MongoRequests.update(message, Filters.eq("_id", tenant), update, true, ReturnDocument.AFTER);
         tenants.forget(tenant);

@@ -13,9 +13,21 @@ import voipgateway.api.ApiException;
  * A tenant's calling rules: the callee's zone when a request names none, and each call purpose's window (none:
  * any hour). The service's defaults (voip.calling-*) apply to what a tenant has not set.
  */
-public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) {
+public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, Retries retries) {
 
     public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
+    /** The outcomes a call may be dialled again after: never after completed, a refusal or a do-not-call hit. */
+    public static final List<String> RETRYABLE = List.of("busy", "no-answer");
+
+    /** Dial a lead again after these outcomes, this much later, at most this many attempts a day in all. */
+    public record Retries(List<String> on, long delaySeconds, int maxAttemptsPerDay) {
+        public static final Retries NONE = new Retries(List.of(), 0, 1);
+
+        static Retries of(Document stored) {
+            return new Retries(stored.getList("on", String.class, List.of()), stored.get("delaySeconds", 1800L),
+                    stored.getInteger("maxAttemptsPerDay", 1));
+        }
+    }
 
     public CallingWindow window(String purpose) {
         return windows.get(purpose);
@@ -32,7 +44,8 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) 
         if (set != null) {
             set.forEach((purpose, window) -> merged.put(purpose, CallingWindow.parse((String) window)));
         }
-        return new CallingRules(zone, merged);
+        Document retry = stored.get("retries", Document.class);
+        return new CallingRules(zone, merged, retry == null ? retries : Retries.of(retry));
     }
 
     /**
@@ -42,7 +55,7 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) 
     public static Document parse(Map<String, Object> body) {
         Document stored = new Document();
         for (String field : body.keySet()) {
-            if (!field.equals("timeZone") && !field.equals("windows")) {
+            if (!field.equals("timeZone") && !field.equals("windows") && !field.equals("retries")) {
                 throw ApiException.badRequest(field, "unknown field '" + field + "'");
             }
         }
@@ -71,7 +84,32 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) 
         } else if (body.containsKey("windows")) {
             throw ApiException.badRequest("windows", "windows must be an object of purpose to \"HH:mm-HH:mm\"");
         }
+        if (body.get("retries") instanceof Map<?, ?> retry) {
+            stored.append("retries", retries(retry));
+        } else if (body.containsKey("retries")) {
+            throw ApiException.badRequest("retries", "retries must be {on, delaySeconds, maxAttemptsPerDay}");
+        }
         return stored;
+    }
+
+    private static Document retries(Map<?, ?> retry) {
+        for (Object field : retry.keySet()) {
+            if (!List.of("on", "delaySeconds", "maxAttemptsPerDay").contains(field.toString())) {
+                throw ApiException.badRequest("retries." + field, "unknown field 'retries." + field + "'");
+            }
+        }
+        if (!(retry.get("on") instanceof List<?> on) || !RETRYABLE.containsAll(on)) {
+            throw ApiException.badRequest("retries.on", "retries.on must be a list of " + RETRYABLE);
+        }
+        if (!(retry.get("delaySeconds") instanceof Number delay) || delay.longValue() < 60
+                || delay.longValue() > 86_400) {
+            throw ApiException.badRequest("retries.delaySeconds", "retries.delaySeconds must be 60 to 86400");
+        }
+        if (!(retry.get("maxAttemptsPerDay") instanceof Number max) || max.intValue() < 1 || max.intValue() > 10) {
+            throw ApiException.badRequest("retries.maxAttemptsPerDay", "retries.maxAttemptsPerDay must be 1 to 10");
+        }
+        return new Document("on", on).append("delaySeconds", delay.longValue())
+                .append("maxAttemptsPerDay", max.intValue());
     }
 
     public static ZoneId zone(String id, String field) {
@@ -89,6 +127,8 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows) 
         PURPOSES.forEach(purpose -> shown.put(purpose, windows.get(purpose) == null ? null
                 : windows.get(purpose).toString()));
         view.put("windows", shown);
+        view.put("retries", Map.of("on", retries.on(), "delaySeconds", retries.delaySeconds(),
+                "maxAttemptsPerDay", retries.maxAttemptsPerDay()));
         return view;
     }
 }

@@ -17,6 +17,9 @@ import voipgateway.calls.CallChange;
 import voipgateway.api.Json;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
+import voipgateway.calls.CallVersions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.storage.MongoRequests;
 
@@ -116,6 +119,65 @@ public class ScheduledCalls {
             return Updates.combine(Updates.set("status", CallLifecycle.SCHEDULED), Updates.unset("claim"),
                     Updates.set("scheduledFor", later), Updates.set("updatedAt", new Date()));
         };
+    }
+
+    /**
+     * The next attempt at a lead after this call ended busy or unanswered, when the tenant's retries say so: its own
+     * call, scheduled {@code delaySeconds} later (the scheduler checks the rules again then), linked to the first
+     * ({@code firstCallId}, {@code retryOf}, {@code attempt}), its key the first's with the attempt. Null when no
+     * retry is due: not a retryable outcome, the attempts of the day used up, or the next one on another day.
+     */
+    public Document retryOf(@ExchangeProperty("call") Document call, @ExchangeProperty("rules") CallingRules rules) {
+        int attempt = call.getInteger("attempt", 1);
+        CallingRules.Retries retries = rules.retries();
+        if (!retries.on().contains(call.getString("status")) || attempt >= retries.maxAttemptsPerDay()) {
+            return null;
+        }
+        java.time.Instant due = clock.instant().plusSeconds(retries.delaySeconds());
+        Date firstAt = call.getDate("firstAttemptAt") != null ? call.getDate("firstAttemptAt") : call.getDate("createdAt");
+        ZoneId zone = call.getString("calleeTimeZone") != null ? ZoneId.of(call.getString("calleeTimeZone"))
+                : rules.timeZone();
+        if (!due.atZone(zone).toLocalDate().equals(firstAt.toInstant().atZone(zone).toLocalDate())) {
+            return null;
+        }
+        ObjectId id = new ObjectId();
+        Date now = new Date(clock.millis());
+        Document retry = new Document("_id", id);
+        for (String field : new String[] {"userId", "agentId", "leadId", "toPhone", "callTo", "did", "provider",
+                "providerId", "purpose", "calleeTimeZone", "requestHash"}) {
+            if (call.get(field) != null) {
+                retry.append(field, call.get(field));
+            }
+        }
+        ObjectId first = call.getObjectId("firstCallId") != null ? call.getObjectId("firstCallId")
+                : call.getObjectId("_id");
+        String firstKey = call.getString("idempotencyKey").replaceAll("#attempt-[0-9]+$", "");
+        retry.append("idempotencyKey", firstKey + "#attempt-" + (attempt + 1))
+                .append("firstCallId", first).append("retryOf", call.getObjectId("_id")).append("attempt", attempt + 1)
+                .append("firstAttemptAt", firstAt)
+                .append("status", CallLifecycle.SCHEDULED).append("statusRank", 0)
+                .append("reason", "retry_" + call.getString("status")).append("scheduledFor", Date.from(due))
+                .append("createdAt", now).append("updatedAt", now).append(CallVersions.VERSION, 1);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id.toHexString());
+        body.put("status", CallLifecycle.SCHEDULED);
+        body.put("reason", retry.getString("reason"));
+        body.put("scheduledFor", due.toString());
+        body.put("firstCallId", first.toHexString());
+        body.put("attempt", attempt + 1);
+        try {
+            retry.append("response", new Document("status", 202).append("body", Json.MAPPER.writeValueAsString(body)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return retry;
+    }
+
+    /** A retry's entry for the scheduler. */
+    public void keepRetry(@ExchangeProperty("retry") Document retry, Message message) {
+        MongoRequests.update(message, Filters.eq("_id", retry.getObjectId("_id")), Updates.combine(
+                Updates.set("dueAt", retry.getDate("scheduledFor")), Updates.set("userId", retry.getString("userId"))),
+                true);
     }
 
     /** Scheduled to dialing under a new claim, if no one took it first. */

@@ -54,6 +54,12 @@ public final class Collections {
             dropIfPresent(db.getCollection(CALLS), obsolete);
         }
         dropIfPresent(db.getCollection(NUMBERS), "assignedAgentId_1");
+        // pacing slots are freed by a compare-and-set on the call holding them; the sweeper looks for overdue ones
+        db.getCollection("slots").createIndex(Indexes.ascending("_id", "call"), new IndexOptions().unique(true));
+        db.getCollection("slots").createIndex(Indexes.ascending("until"));
+        // the scheduler takes the soonest due calls; the do-not-call list is listed by tenant (a real MongoDB)
+        db.getCollection("schedule").createIndex(Indexes.ascending("dueAt"));
+        db.getCollection("dnc").createIndex(Indexes.ascending("userId", "_id"));
         // revoking a key names it by tenant and key id
         db.getCollection(ApiKeys.COLLECTION).createIndex(Indexes.ascending("tenantId", "keyId"),
                 new IndexOptions().unique(true));

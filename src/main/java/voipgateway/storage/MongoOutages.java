@@ -6,6 +6,7 @@ import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteException;
 import org.apache.camel.Exchange;
 
 /**
@@ -22,6 +23,18 @@ public final class MongoOutages {
     }
 
     /** Whether the exchange failed because MongoDB is out (in an onException or a doCatch alike). */
+    /** The failure caught on the exchange is a unique index refusing a second document (code 11000). */
+    public static boolean duplicateKey(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MongoWriteException write && write.getError().getCode() == 11000) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean during(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

@@ -30,7 +30,7 @@ class CallingPolicyTest {
         windows.put("promotional", CallingWindow.parse("09:00-21:00"));
         windows.put("service", null);
         windows.put("transactional", null);
-        return new CallingPolicy(new CallingRules(IST, windows), Clock.fixed(now, IST), Duration.ofSeconds(5), 10);
+        return new CallingPolicy(new CallingRules(IST, windows, CallingRules.Retries.NONE), Clock.fixed(now, IST), Duration.ofSeconds(5), 10);
     }
 
     private static OutboundCallRequest request(String purpose, boolean schedule, String zone) {

@@ -1,0 +1,97 @@
+package voipgateway;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ConsumerTemplate;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Retries by outcome: a busy or unanswered call is dialled again after the tenant's delay, as its own call linked
+ * to the first, at most the tenant's attempts a day; never after completed; a report that comes twice makes one
+ * retry.
+ */
+class RetriesTest extends GatewayTestSupport {
+
+    private static final String EVENTS = "jms:queue:voip.call-events";
+
+    private ConsumerTemplate consumer;
+
+    @BeforeEach
+    void lineWithRetries() throws Exception {
+        consumer = gateway.getCamelContext().createConsumerTemplate();
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"9\"}");
+        providerWithAgent();
+        Response set = send("PUT", "/calling-rules", Map.of("retries", Map.of("on", List.of("busy", "no-answer"),
+                "delaySeconds", 600, "maxAttemptsPerDay", 2)));
+        assertEquals(200, set.status(), set.body());
+        while (consumer.receiveBody(EVENTS, 100) != null) {
+            // drain
+        }
+    }
+
+    @AfterEach
+    void noRetries() throws Exception {
+        send("PUT", "/calling-rules", Map.of("retries", Map.of("on", List.of(), "delaySeconds", 600,
+                "maxAttemptsPerDay", 1)));
+        consumer.stop();
+    }
+
+    @Test
+    void aBusyCallIsDialledAgainAsItsOwnCallUpToTheAttemptsOfTheDay() throws Exception {
+        String first = call("09000000001").json().get("id").asText();
+
+        assertEquals(200, sansPbxCallback(first, "BUSY").status());
+        assertEquals(200, sansPbxCallback(first, "BUSY").status(), "the same report again");
+
+        List<Document> retries = db().getCollection("calls").find(new Document("retryOf", new ObjectId(first)))
+                .into(new java.util.ArrayList<>());
+        assertEquals(1, retries.size(), "one retry, however often the end was reported");
+        Document retry = retries.get(0);
+        assertEquals("scheduled", retry.getString("status"));
+        assertEquals("retry_busy", retry.getString("reason"));
+        assertEquals(2, retry.getInteger("attempt"));
+        assertEquals(new ObjectId(first), retry.getObjectId("firstCallId"));
+        long inSeconds = Duration.between(Instant.now(), retry.getDate("scheduledFor").toInstant()).toSeconds();
+        assertTrue(inSeconds > 590 && inSeconds <= 600, "scheduled the tenant's delay later: " + inSeconds);
+        JsonNode event = JSON.readTree(consumer.receiveBody(EVENTS, 20_000, String.class));
+        assertEquals("scheduled", event.get("status").asText());
+        assertEquals("retry_busy", event.get("reason").asText());
+        Response shown = send("GET", "/calls/" + retry.getObjectId("_id").toHexString(), null);
+        assertEquals(first, shown.json().get("firstCallId").asText(), shown.body());
+
+        // its time comes (moved here instead of waited for): dialled, and busy again: no third attempt today
+        db().getCollection("schedule").updateOne(new Document("_id", retry.getObjectId("_id")),
+                new Document("$set", new Document("dueAt", new Date())));
+        String second = retry.getObjectId("_id").toHexString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "initiated".equals(db().getCollection("calls")
+                .find(new Document("_id", retry.getObjectId("_id"))).first().getString("status")));
+        pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals(200, sansPbxCallback(second, "NO ANSWER").status());
+        assertEquals(2, db().getCollection("calls").countDocuments(), "the attempts of the day are used up");
+    }
+
+    @Test
+    void aCompletedCallIsNeverDialledAgain() throws Exception {
+        String id = call("09000000001").json().get("id").asText();
+        assertEquals(200, sansPbxCallback(id, "ANSWER").status());
+        assertEquals(1, db().getCollection("calls").countDocuments());
+        assertNotNull(send("GET", "/calling-rules", null).json().at("/retries/on/0").asText());
+    }
+}
