@@ -145,6 +145,24 @@ class CallingRulesTest extends GatewayTestSupport {
     }
 
     @Test
+    void aScheduledCallSurvivesARestart() throws Exception {
+        windowOpeningIn(12);
+        Response scheduled = callWith("wait-restart", Map.of("schedule", true));
+        assertEquals(202, scheduled.status(), scheduled.body());
+        String id = scheduled.json().get("id").asText();
+        producer.stop();
+        consumer.stop();
+
+        stop();
+        start();
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> "initiated".equals(storedCall(id).getString("status")));
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        producer = gateway.getCamelContext().createProducerTemplate();
+        consumer = gateway.getCamelContext().createConsumerTemplate();
+    }
+
+    @Test
     void aQueuedRequestOutsideItsWindowIsScheduledNotDeadLettered() throws Exception {
         windowOpeningIn(2 * 3600);
 
