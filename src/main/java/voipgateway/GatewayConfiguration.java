@@ -259,7 +259,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
         registry.bind("pacing", new Pacing(storage.client().getDatabase(database), clock,
                 settings.seconds("voip.max-call-seconds", 1, 86_400)
-                        .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400))));
+                        .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400)),
+                settings.millis("voip.pacing.margin-ms", 0, 1_000)));
         registry.bind("sweeper", new Sweeper());
         registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone, adapters));
         registry.bind("formCallbacks", new FormCallbacks(adapters));

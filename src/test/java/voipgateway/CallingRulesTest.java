@@ -216,6 +216,29 @@ class CallingRulesTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRequestAskedAgainAfterItsFirstTryFailedIsCheckedAgain() throws Exception {
+        // the first try never reached the provider (token request reset): released for a retry with its key
+        pbx.resetAll();
+        pbx.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(GENTOKEN)).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withFault(
+                        com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+        db().getCollection("voipproviders").updateMany(new Document(), new Document("$set",
+                new Document("updatedAt", new java.util.Date())));
+        Response failed = callWith("again-1", Map.of());
+        assertEquals(503, failed.status(), failed.body());
+        pbxIssuesToken("jwt-2", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"78\"}");
+
+        assertEquals(201, send("POST", "/dnc", Map.of("phone", "9000000001")).status());
+        Response again = callWith("again-1", Map.of());
+
+        assertEquals(422, again.status(), again.body());
+        assertEquals("dnc", again.json().get("error").asText());
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals("refused", storedCall(again.json().get("id").asText()).getString("status"));
+    }
+
+    @Test
     void aCsvImportListsEveryValidNumberAndReportsTheRest() throws Exception {
         Response imported = sendRaw("POST", "/dnc/import", "text/csv",
                 "phone,name\n9000000011,A\nnot a number,B\n+91-90000-00012\n\n9000000011\n");

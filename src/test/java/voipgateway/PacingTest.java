@@ -115,6 +115,7 @@ class PacingTest extends GatewayTestSupport {
         assertEquals(500, dials.size(), "each dialled once");
         Map<Long, Long> bySecond = new TreeMap<>(dials.stream().collect(Collectors.groupingBy(
                 d -> d.getLoggedDate().getTime() / 1000, Collectors.counting())));
+        System.out.println("[pacing] dials per second at the stand-in: " + bySecond.values());
         assertTrue(bySecond.values().stream().allMatch(n -> n <= perSecond),
                 "dials the stand-in received in each second: " + bySecond);
         assertTrue(bySecond.size() >= 500 / perSecond, "spread over at least 20 seconds: " + bySecond);

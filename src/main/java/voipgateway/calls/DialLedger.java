@@ -149,7 +149,9 @@ public class DialLedger {
                 || entry.getDate("claimedAt").toInstant().plus(lease).isBefore(new Date().toInstant());
         if (CallLifecycle.PENDING.equals(status) && (RELEASED.equals(entry.get("claim")) || expired)) {
             exchange.setProperty("expectedClaim", entry.get("claim"));
-            return "take-over";
+            // asked again after its first try failed: the calling rules as they are now decide
+            Verdict verdict = exchange.getProperty("verdict", Verdict.class);
+            return verdict == null || verdict.dial() ? "take-over" : "rule-released";
         }
         if (CallLifecycle.DIALING.equals(status) && expired) {
             exchange.setProperty("expectedClaim", entry.get("claim"));
@@ -176,6 +178,26 @@ public class DialLedger {
             Date now = new Date();
             return Updates.combine(Updates.set("status", CallLifecycle.DIALING), Updates.set("claim", claim),
                     Updates.set("claimedAt", now), Updates.set("updatedAt", now));
+        };
+    }
+
+    /** A released entry the calling rules now refuse or put off: refused or scheduled, with the stored answer. */
+    public CallChange ruleReleased(@ExchangeProperty("expectedClaim") String expectedClaim,
+            @ExchangeProperty("verdict") Verdict verdict) {
+        return call -> {
+            if (!CallLifecycle.PENDING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
+                return null;
+            }
+            ObjectId id = call.getObjectId("_id");
+            Document set = new Document("reason", verdict.reason()).append("claim", null).append("updatedAt", new Date());
+            if ("schedule".equals(verdict.action())) {
+                set.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
+                        .append("response", scheduledResponse(id, verdict));
+            } else {
+                set.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
+                        .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
+            }
+            return new Document("$set", set);
         };
     }
 

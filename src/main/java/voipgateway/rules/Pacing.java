@@ -37,14 +37,15 @@ import voipgateway.providers.ProviderAccount;
 public class Pacing {
 
     private static final long RETRY_MILLIS = 20;
-    private static final long RATE_MARGIN_MILLIS = 50;
 
     private final MongoCollection<Document> slots;
     private final MongoCollection<Document> rates;
     private final Clock clock;
     private final Duration longestCall;
+    private final long marginMillis;
 
-    public Pacing(MongoDatabase db, Clock clock, Duration longestCall) {
+    public Pacing(MongoDatabase db, Clock clock, Duration longestCall, Duration margin) {
+        this.marginMillis = margin.toMillis();
         this.slots = db.getCollection("slots");
         this.rates = db.getCollection("rates");
         this.clock = clock;
@@ -106,15 +107,16 @@ public class Pacing {
 
     /**
      * A sliding window: the account's last {@code n} dial times ({@code rates}, one document per account); a dial
-     * may start when fewer than {@code n} started in the last second (plus a margin for the way to the provider,
-     * so the provider, whichever second it counts in, never sees more than {@code n}). One atomic write: the
+     * may start when fewer than {@code n} started in the last second and {@code voip.pacing.margin-ms}: the time a
+     * dial may take from here to the provider, so the provider, whichever second it counts in, never sees more than
+     * {@code n}. One atomic write: the
      * filter matches only when the window has room, and a full window makes the upsert collide.
      */
     private boolean tookRate(String account, int n) {
         long now = clock.millis();
         Document filter = new Document("_id", account).append("$or", List.of(
                 new Document("t." + (n - 1), new Document("$exists", false)),
-                new Document("t.0", new Document("$lte", now - 1000 - RATE_MARGIN_MILLIS))));
+                new Document("t.0", new Document("$lte", now - 1000 - marginMillis))));
         try {
             rates.updateOne(filter, Updates.pushEach("t", List.of(now), new PushOptions().slice(-n)),
                     new UpdateOptions().upsert(true));
