@@ -11,6 +11,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Exchange;
@@ -71,7 +72,7 @@ public class Pacing {
     private String tryAcquire(ProviderAccount account, ObjectId callId, Exchange exchange) {
         ProviderAccount.Limits limits = account.limits();
         int max = limits.maxConcurrentCalls();
-        if (max > 0 && freeSlot(account, max) == null) {
+        if (max > 0 && !hasFreeSlot(account, max)) {
             return "the provider account has " + max + " calls live, its limit; try again shortly";
         }
         if (limits.callsPerSecond() > 0 && !tookRate(account.id(), limits.callsPerSecond())) {
@@ -82,7 +83,7 @@ public class Pacing {
                 .append("until", new Date(now.getTime() + longestCall.toMillis()));
         if (max <= 0) {
             String id = account.id() + "#" + callId.toHexString();
-            slots.replaceOne(new Document("_id", id), held, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            slots.replaceOne(new Document("_id", id), held, new ReplaceOptions().upsert(true));
             exchange.setProperty("slot", id);
             return null;
         }
@@ -129,11 +130,10 @@ public class Pacing {
         }
     }
 
-    /** A slot number not held now, found by one look at the account's slots; null when all are held. */
-    private String freeSlot(ProviderAccount account, int max) {
-        long held = slots.countDocuments(new Document("account", account.id()).append("call",
-                new Document("$ne", null)).append("until", new Document("$gte", new Date(clock.millis()))));
-        return held < max ? "free" : null;
+    /** Whether fewer than {@code max} of the account's slots are held now (one look, before anything is counted). */
+    private boolean hasFreeSlot(ProviderAccount account, int max) {
+        return slots.countDocuments(new Document("account", account.id()).append("call", new Document("$ne", null))
+                .append("until", new Document("$gte", new Date(clock.millis())))) < max;
     }
 
     /** The dial failed before the provider took the call: the slot it took (property {@code slot}) is free. */

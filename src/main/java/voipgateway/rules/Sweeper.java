@@ -3,7 +3,6 @@ package voipgateway.rules;
 import java.util.Date;
 
 import com.mongodb.client.model.Updates;
-import org.bson.Document;
 import voipgateway.calls.CallChange;
 import voipgateway.calls.CallLifecycle;
 
@@ -27,9 +26,5 @@ public class Sweeper {
                     Updates.set("failureReason", "the provider never reported the end of the call"),
                     Updates.set("sweptAt", now), Updates.set("updatedAt", now));
         };
-    }
-
-    public static Object callOf(Document slot) {
-        return slot.get("call");
     }
 }
