@@ -73,6 +73,15 @@ class RouteReloadTest extends GatewayTestSupport {
     void aDeletedProviderAdapterTakesItsProviderAway() throws Exception {
         Map<String, Object> exotel = Map.of("provider", "Exotel", "did", "080-4000-0001");
         assertEquals("accountSid", send("POST", "/voip/add-provider", exotel).json().get("field").asText());
+        // an agent calls through an Exotel account
+        pbx.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/Accounts/exo.json"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
+        Response added = send("POST", "/voip/add-provider", Map.of("provider", "Exotel", "did", "080-4000-0001",
+                "accountSid", "exo", "apiKey", "exotel-key", "apiToken", "exotel-token", "apiBaseUrl", pbxUrl("")));
+        assertEquals(201, added.status(), added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
 
         Files.delete(routes.resolve("providers/exotel.yaml"));
 
@@ -80,6 +89,10 @@ class RouteReloadTest extends GatewayTestSupport {
                 .contains("'Exotel' is not supported; supported: SansPBX, Twilio"));
         assertNull(gateway.getCamelContext().getRoute("exotel-dial"));
         assertEquals(404, send("POST", "/callbacks/exotel/status", Map.of()).status());
+        // its account's calls: the provider is unavailable, nothing is sent (never a 500)
+        Response call = call("09000000001");
+        assertEquals(503, call.status(), call.body());
+        assertEquals("provider_unavailable", call.json().get("error").asText());
     }
 
     @Test

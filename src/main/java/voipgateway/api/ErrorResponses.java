@@ -11,6 +11,7 @@ import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.slf4j.Logger;
@@ -73,6 +74,11 @@ public class ErrorResponses {
             }
             if (t instanceof ThrottlerRejectedExecutionException) {
                 return new ApiException(429, "rate_limited", null, "too many requests for this API key; slow down");
+            }
+            if (t instanceof DirectConsumerNotAvailableException) {
+                // an adapter's file was deleted (or is being replaced) while a call through it was on its way
+                return new ApiException(503, "provider_unavailable", null,
+                        "the provider's adapter is not loaded (routes/providers/); try again later");
             }
             if (t instanceof CallNotPermittedException) {
                 return unavailable("provider circuit is open after repeated failures; try again later");
