@@ -41,6 +41,7 @@ class PacingTest extends GatewayTestSupport {
         pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
         pbxDials("{\"status\":\"success\",\"call_id\":\"5\"}");
         db().getCollection("slots").deleteMany(new org.bson.Document());
+        db().getCollection("live").deleteMany(new org.bson.Document());
     }
 
     @AfterEach
@@ -86,6 +87,16 @@ class PacingTest extends GatewayTestSupport {
         pbx.verify(3, postRequestedFor(urlPathEqualTo(DIALCALL)));
         assertEquals(2, db().getCollection("slots").countDocuments(new org.bson.Document("call",
                 new org.bson.Document("$ne", null))));
+    }
+
+    @Test
+    void withoutLimitsACallStillHoldsItsOwnSlotUntilItEnds() throws Exception {
+        accountWithLimits(Map.of());
+        String id = callWithKey("free-1").json().get("id").asText();
+        assertEquals(1, db().getCollection("live").countDocuments(new org.bson.Document("_id",
+                new org.bson.types.ObjectId(id))));
+        assertEquals(200, sansPbxCallback(id, "BUSY").status());
+        assertEquals(0, db().getCollection("live").countDocuments());
     }
 
     @Test

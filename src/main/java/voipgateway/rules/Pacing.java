@@ -29,7 +29,7 @@ import voipgateway.providers.ProviderAccount;
  * lasted {@code voip.max-call-seconds} plus {@code voip.call-grace-seconds} (the sweeper settles it then, so a
  * lost callback cannot leak it). An account with a concurrency limit has that many numbered slots
  * ({@code _id} {@code <account>#<n>}, taken by an upsert that a held slot refuses with a duplicate key); one
- * without has a slot per call.</li>
+ * without holds a document of its own ({@code live}, {@code _id} the call).</li>
  * </ul>
  * Over a limit, {@link #acquire} waits up to property {@code pacingWaitMillis} (the queue and the scheduler wait;
  * REST does not) and then throws {@link PacingLimitException}. Exchange properties: reads {@code account},
@@ -39,7 +39,11 @@ public class Pacing {
 
     private static final long RETRY_MILLIS = 20;
 
+    /** A call of an account without a concurrency limit holds this slot: its document in {@code live}. */
+    static final String LIVE = "live";
+
     private final MongoCollection<Document> slots;
+    private final MongoCollection<Document> live;
     private final MongoCollection<Document> rates;
     private final Clock clock;
     private final Duration longestCall;
@@ -48,6 +52,7 @@ public class Pacing {
     public Pacing(MongoDatabase db, Clock clock, Duration longestCall, Duration margin) {
         this.marginMillis = margin.toMillis();
         this.slots = db.getCollection("slots");
+        this.live = db.getCollection(LIVE);
         this.rates = db.getCollection("rates");
         this.clock = clock;
         this.longestCall = longestCall;
@@ -82,9 +87,9 @@ public class Pacing {
         Document held = new Document("call", callId).append("account", account.id())
                 .append("until", new Date(now.getTime() + longestCall.toMillis()));
         if (max <= 0) {
-            String id = account.id() + "#" + callId.toHexString();
-            slots.replaceOne(new Document("_id", id), held, new ReplaceOptions().upsert(true));
-            exchange.setProperty("slot", id);
+            // keyed by the call: one index on the embedded server (each unique index is a lookup per write there)
+            live.replaceOne(new Document("_id", callId), held, new ReplaceOptions().upsert(true));
+            exchange.setProperty("slot", LIVE);
             return null;
         }
         int start = ThreadLocalRandom.current().nextInt(max);
@@ -138,27 +143,36 @@ public class Pacing {
 
     /** The dial failed before the provider took the call: the slot it took (property {@code slot}) is free. */
     public void release(@ExchangeProperty("slot") String slot, @ExchangeProperty("callId") ObjectId callId) {
-        if (slot != null) {
-            slots.deleteOne(new Document("_id", slot).append("call", callId));
-        }
+        free(slot, callId);
     }
 
     /** The call (property {@code call}) reached a terminal status: the slot it holds is free. */
     public void releaseCall(@ExchangeProperty("call") Document call) {
-        if (call != null && call.getString("slot") != null) {
-            slots.deleteOne(new Document("_id", call.getString("slot")).append("call", call.getObjectId("_id")));
+        if (call != null) {
+            free(call.getString("slot"), call.getObjectId("_id"));
         }
     }
 
     /** Slots held past the longest call (their calls' ends were never reported), a batch at a time. */
     public List<Document> overdue() {
-        return slots.find(new Document("call", new Document("$ne", null))
-                .append("until", new Document("$lt", new Date(clock.millis())))).limit(100).into(new ArrayList<>());
+        Document due = new Document("until", new Document("$lt", new Date(clock.millis())));
+        List<Document> found = new ArrayList<>();
+        live.find(due).limit(100).forEach(held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
+        slots.find(new Document("call", new Document("$ne", null)).append("until", due.get("until"))).limit(100)
+                .forEach(held -> found.add(new Document("slot", held.getString("_id")).append("call", held.get("call"))));
+        return found;
     }
 
-    public void free(Document slot) {
-        slots.deleteOne(new Document("_id", slot.getString("_id")).append("call", slot.get("call")));
+    /** An overdue slot ({@code {slot, call}} of {@link #overdue}) given back. */
+    public void free(Document overdue) {
+        free(overdue.getString("slot"), overdue.getObjectId("call"));
     }
 
-
+    private void free(String slot, ObjectId callId) {
+        if (LIVE.equals(slot)) {
+            live.deleteOne(new Document("_id", callId));
+        } else if (slot != null) {
+            slots.deleteOne(new Document("_id", slot).append("call", callId));
+        }
+    }
 }

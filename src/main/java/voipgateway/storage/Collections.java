@@ -57,6 +57,7 @@ public final class Collections {
         // pacing slots are freed by a compare-and-set on the call holding them; the sweeper looks for overdue ones
         db.getCollection("slots").createIndex(Indexes.ascending("_id", "call"), new IndexOptions().unique(true));
         db.getCollection("slots").createIndex(Indexes.ascending("until"));
+        db.getCollection("live").createIndex(Indexes.ascending("until"));
         // the scheduler takes the soonest due calls; the do-not-call list is listed by tenant (a real MongoDB)
         db.getCollection("schedule").createIndex(Indexes.ascending("dueAt"));
         db.getCollection("dnc").createIndex(Indexes.ascending("userId", "_id"));
