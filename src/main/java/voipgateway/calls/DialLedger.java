@@ -159,8 +159,8 @@ public class DialLedger {
         }
         if (!CallLifecycle.PENDING.equals(status) && !CallLifecycle.DIALING.equals(status)) {
             // a final state whose stored answer was lost: answer the call as it stands
-            exchange.setProperty("storedResponse", new Document("status", 200).append("body", json(Map.of(
-                    "id", entry.getObjectId("_id").toHexString(), "status", status))));
+            exchange.setProperty("storedResponse", storedResponse(200, Map.of(
+                    "id", entry.getObjectId("_id").toHexString(), "status", status)));
             return "replay";
         }
         throw ApiException.conflict("Idempotency-Key", "a request with this Idempotency-Key is still in progress;"
@@ -251,7 +251,7 @@ public class DialLedger {
             }
             Document after = new Document(call);
             after.putAll(set);
-            set.append("response", new Document("status", 201).append("body", json(CallStore.view(after))));
+            set.append("response", storedResponse(201, CallStore.view(after)));
             return new Document("$set", set).append("$unset", new Document("claim", ""));
         };
     }
@@ -274,13 +274,12 @@ public class DialLedger {
             }
             if (call.getInteger("statusRank", 0) > 0) {
                 // a status callback already says the provider placed the call: that is the dial's outcome
-                return new Document("$set", new Document("response", new Document("status", 201)
-                        .append("body", json(CallStore.view(call)))).append("updatedAt", new Date()))
-                        .append("$unset", new Document("claim", ""));
+                return new Document("$set", new Document("response", storedResponse(201, CallStore.view(call)))
+                        .append("updatedAt", new Date())).append("$unset", new Document("claim", ""));
             }
             Document update;
             if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
-                Document response = new Document("status", failure.status()).append("body", json(ErrorResponses.body(failure)));
+                Document response = storedResponse(failure.status(), ErrorResponses.body(failure));
                 update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
                         .append("failureReason", failure.getMessage()).append("response", response).append("claim", null);
             } else if (notDialled) {
@@ -356,7 +355,7 @@ public class DialLedger {
         body.put("reason", verdict.reason());
         body.put("scheduledFor", verdict.at().toString());
         body.put("message", verdict.message());
-        return new Document("status", 202).append("body", json(body));
+        return storedResponse(202, body);
     }
 
     private static Document refusedResponse(ObjectId callId, Verdict verdict) {
@@ -369,7 +368,7 @@ public class DialLedger {
         if (verdict.at() != null) {
             body.put("nextAllowedAt", verdict.at().toString());
         }
-        return new Document("status", 422).append("body", json(body));
+        return storedResponse(422, body);
     }
 
     private static Document unknownResponse(ObjectId callId, String message) {
@@ -377,11 +376,16 @@ public class DialLedger {
         body.put("id", callId.toHexString());
         body.put("status", CallLifecycle.UNKNOWN);
         body.put("message", message);
-        return new Document("status", 202).append("body", json(body));
+        return storedResponse(202, body);
     }
 
     static String hash(OutboundCallRequest request) {
         return Sha256.hex(request.agentId() + "\n" + request.leadId() + "\n" + request.callTo());
+    }
+
+    /** An answer as the ledger keeps it for requests that repeat the key: its status and JSON body. */
+    public static Document storedResponse(int status, Object body) {
+        return new Document("status", status).append("body", json(body));
     }
 
     private static String json(Object value) {

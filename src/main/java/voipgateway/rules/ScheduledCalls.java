@@ -14,10 +14,10 @@ import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.calls.CallChange;
-import voipgateway.api.Json;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
+import voipgateway.calls.DialLedger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import voipgateway.calls.OutboundCallRequest;
@@ -85,14 +85,8 @@ public class ScheduledCalls {
 
     /** The outcome as a queued request's event reports it: the call's stored answer, else the call. */
     public Document outcome(@ExchangeProperty("call") Document call) {
-        if (call.get("response") != null) {
-            return call.get("response", Document.class);
-        }
-        try {
-            return new Document("status", 200).append("body", Json.MAPPER.writeValueAsString(CallStore.view(call)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return call.get("response") != null ? call.get("response", Document.class)
+                : DialLedger.storedResponse(200, CallStore.view(call));
     }
 
     /** A scheduled call that can never be dialled (property exception: why): failed, with the reason. */
@@ -165,19 +159,12 @@ public class ScheduledCalls {
         body.put("scheduledFor", due.toString());
         body.put("firstCallId", first.toHexString());
         body.put("attempt", attempt + 1);
-        try {
-            retry.append("response", new Document("status", 202).append("body", Json.MAPPER.writeValueAsString(body)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return retry;
+        return retry.append("response", DialLedger.storedResponse(202, body));
     }
 
     /** A retry's entry for the scheduler. */
     public void keepRetry(@ExchangeProperty("retry") Document retry, Message message) {
-        MongoRequests.update(message, Filters.eq("_id", retry.getObjectId("_id")), Updates.combine(
-                Updates.set("dueAt", retry.getDate("scheduledFor")), Updates.set("userId", retry.getString("userId"))),
-                true);
+        keep(retry, message);
     }
 
     /** Scheduled to dialing under a new claim, if no one took it first. */
