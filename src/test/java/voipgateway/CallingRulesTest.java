@@ -1,7 +1,5 @@
 package voipgateway;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -74,12 +72,9 @@ class CallingRulesTest extends GatewayTestSupport {
     }
 
     private Response callWith(String key, Map<String, Object> extra) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("agentId", AGENT, "leadId", LEAD,
-                "toPhone", "9000000001"));
-        body.putAll(extra);
-        return send(HttpRequest.newBuilder(uri("/calls/outbound")).header("Content-Type", "application/json")
-                .header("Idempotency-Key", key).header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("toPhone", "9000000001"));
+        fields.putAll(extra);
+        return callWithKey(key, fields);
     }
 
     private Document storedCall(String id) {

@@ -361,12 +361,32 @@ public abstract class GatewayTestSupport {
 
     /** A call with an Idempotency-Key: the same key again is the same request. */
     protected Response callWithKey(String key, String toPhone) throws Exception {
+        return callWithKey(key, Map.of("toPhone", toPhone));
+    }
+
+    /** {@link #AGENT} calls {@link #LEAD} with these fields (toPhone, purpose, schedule, ...) under the key. */
+    protected Response callWithKey(String key, Map<String, Object> fields) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("agentId", AGENT, "leadId", LEAD));
+        body.putAll(fields);
         return send(HttpRequest.newBuilder(uri("/calls/outbound"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
                 .header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", toPhone)))));
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    /** A form-encoded POST (a provider's status callback), with an X-Twilio-Signature when one is given. */
+    protected Response postForm(String path, Map<String, Object> form, String twilioSignature) throws Exception {
+        String body = form.entrySet().stream().map(e -> e.getKey() + "="
+                + java.net.URLEncoder.encode(e.getValue().toString(), java.nio.charset.StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (twilioSignature != null) {
+            request.header("X-Twilio-Signature", twilioSignature);
+        }
+        return send(request);
     }
 
     protected Response send(String method, String path, Object body) throws Exception {

@@ -1,7 +1,5 @@
 package voipgateway;
 
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,29 +58,22 @@ class PacingTest extends GatewayTestSupport {
         pbx.resetRequests();
     }
 
-    private Response callWithKey(String key) throws Exception {
-        return send(HttpRequest.newBuilder(uri("/calls/outbound")).header("Content-Type", "application/json")
-                .header("Idempotency-Key", key).header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("agentId", AGENT,
-                        "leadId", LEAD, "toPhone", "9000000001")))));
-    }
-
     @Test
     void atItsConcurrencyLimitAnAccountAnswers429UntilACallEnds() throws Exception {
         accountWithLimits(Map.of("maxConcurrentCalls", 2));
-        String first = callWithKey("c-1").json().get("id").asText();
-        assertEquals(201, callWithKey("c-2").status());
+        String first = callWithKey("c-1", "9000000001").json().get("id").asText();
+        assertEquals(201, callWithKey("c-2", "9000000001").status());
 
-        Response busy = callWithKey("c-3");
+        Response busy = callWithKey("c-3", "9000000001");
         assertEquals(429, busy.status(), busy.body());
         assertEquals(List.of("1"), busy.headers().get("retry-after"));
         assertEquals("provider_account_busy", busy.json().get("error").asText());
         pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
-        assertEquals(429, callWithKey("c-3").status(), "still busy: the same key is asked again");
+        assertEquals(429, callWithKey("c-3", "9000000001").status(), "still busy: the same key is asked again");
 
         // the first call's end is reported: its slot is free, and the waiting request goes through
         assertEquals(200, sansPbxCallback(first, "ANSWER").status());
-        Response placed = callWithKey("c-3");
+        Response placed = callWithKey("c-3", "9000000001");
         assertEquals(201, placed.status(), placed.body());
         pbx.verify(3, postRequestedFor(urlPathEqualTo(DIALCALL)));
         assertEquals(2, db().getCollection("slots").countDocuments(new org.bson.Document("call",
@@ -92,7 +83,7 @@ class PacingTest extends GatewayTestSupport {
     @Test
     void withoutLimitsACallStillHoldsItsOwnSlotUntilItEnds() throws Exception {
         accountWithLimits(Map.of());
-        String id = callWithKey("free-1").json().get("id").asText();
+        String id = callWithKey("free-1", "9000000001").json().get("id").asText();
         assertEquals(1, db().getCollection("live").countDocuments(new org.bson.Document("_id",
                 new org.bson.types.ObjectId(id))));
         assertEquals(200, sansPbxCallback(id, "BUSY").status());

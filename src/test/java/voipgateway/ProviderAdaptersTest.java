@@ -1,13 +1,11 @@
 package voipgateway;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.bson.Document;
@@ -249,17 +247,5 @@ class ProviderAdaptersTest extends GatewayTestSupport {
 
     private String sign(String path, Map<String, Object> form) {
         return TwilioSignatures.sign(AUTH_TOKEN, "http://localhost:" + port + path, form);
-    }
-
-    private Response postForm(String path, Map<String, Object> form, String signature) throws Exception {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "="
-                + URLEncoder.encode(e.getValue().toString(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        var request = java.net.http.HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-        if (signature != null) {
-            request.header("X-Twilio-Signature", signature);
-        }
-        return send(request);
     }
 }

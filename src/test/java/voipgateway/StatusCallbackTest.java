@@ -1,8 +1,6 @@
 package voipgateway;
 
-import java.net.URLEncoder;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -277,18 +275,6 @@ class StatusCallbackTest extends GatewayTestSupport {
     private Response twilio(String urlCallId, String status, int sequence) throws Exception {
         return postForm("/callbacks/twilio/status?call=" + urlCallId + "&token=" + callbackToken(urlCallId),
                 twilioForm(status, sequence), null);
-    }
-
-    private Response postForm(String path, Map<String, Object> form, String signature) throws Exception {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "="
-                + URLEncoder.encode(e.getValue().toString(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        var request = java.net.http.HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-        if (signature != null) {
-            request.header("X-Twilio-Signature", signature);
-        }
-        return send(request);
     }
 
     @Test

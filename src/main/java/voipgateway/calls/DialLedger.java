@@ -104,14 +104,7 @@ public class DialLedger {
             // the calling rules' answer is the entry's outcome, in the same one write
             entry.remove("claim");
             entry.remove("claimedAt");
-            entry.append("reason", verdict.reason());
-            if ("schedule".equals(verdict.action())) {
-                entry.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
-                        .append("response", scheduledResponse(id, verdict));
-            } else {
-                entry.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
-                        .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
-            }
+            entry.putAll(ruled(id, verdict));
         }
         // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
         MongoRequests.update(exchange.getMessage(), MongoRequests.match("userId", tenant, "idempotencyKey", key),
@@ -188,16 +181,8 @@ public class DialLedger {
             if (!CallLifecycle.PENDING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
                 return null;
             }
-            ObjectId id = call.getObjectId("_id");
-            Document set = new Document("reason", verdict.reason()).append("claim", null).append("updatedAt", new Date());
-            if ("schedule".equals(verdict.action())) {
-                set.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
-                        .append("response", scheduledResponse(id, verdict));
-            } else {
-                set.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
-                        .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
-            }
-            return new Document("$set", set);
+            return new Document("$set", ruled(call.getObjectId("_id"), verdict).append("claim", null)
+                    .append("updatedAt", new Date()));
         };
     }
 
@@ -346,6 +331,17 @@ public class DialLedger {
             }
         }
         return false;
+    }
+
+    /** What a call refused or put off by the calling rules holds: its status, the reason and the stored answer. */
+    private static Document ruled(ObjectId id, Verdict verdict) {
+        Document fields = new Document("reason", verdict.reason());
+        if ("schedule".equals(verdict.action())) {
+            return fields.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
+                    .append("response", scheduledResponse(id, verdict));
+        }
+        return fields.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
+                .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
     }
 
     private static Document scheduledResponse(ObjectId callId, Verdict verdict) {
