@@ -65,6 +65,23 @@ class ServiceLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
+    void refusesToStartWhenItsPortIsTheEmbeddedBrokers() {
+        // both probes pass before either binds; the broker binds first and the HTTP server cannot
+        int shared = AvailablePortFinder.getNextAvailable();
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", KEY);
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("same-port").toString());
+        main.addOverrideProperty("port", Integer.toString(shared));
+        main.addOverrideProperty("broker.embedded-port", Integer.toString(shared));
+
+        Exception refused = assertThrows(Exception.class, main::start);
+
+        assertTrue(rootMessage(refused).contains("port " + shared + " is already in use: set PORT"),
+                rootMessage(refused));
+        main.stop();
+    }
+
+    @Test
     void refusesToStartWhenTheEmbeddedBrokerCannotBind() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Main main = Application.create();

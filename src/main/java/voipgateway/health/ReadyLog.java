@@ -1,7 +1,9 @@
 package voipgateway.health;
 
+import io.vertx.core.net.impl.TCPServerBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,12 @@ public class ReadyLog implements ExtendedStartupListener {
             throw new IllegalStateException("no routes were loaded from " + routeFiles + " (start the service in the"
                     + " directory that holds routes/, a directory rather than a link; routes: "
                     + context.getRoutes().size() + ")");
+        }
+        // platform-http only logs a port it could not bind and starts anyway (taken since the start-up probe, e.g.
+        // by the embedded broker on the same port): a service that is not listening refuses to start
+        VertxPlatformHttpServer http = context.hasService(VertxPlatformHttpServer.class);
+        if (http != null && http.getServer() instanceof TCPServerBase server && !server.isListening()) {
+            throw new IllegalStateException("port " + port + " is already in use: set PORT to a free port");
         }
     }
 
