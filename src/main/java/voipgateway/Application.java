@@ -6,6 +6,7 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import voipgateway.crypto.KeyRotation;
+import voipgateway.simulator.SimulatorCommand;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key
@@ -27,6 +28,9 @@ public final class Application {
         }
         if (args.length > 0 && args[0].equals("rotate-key")) {
             System.exit(KeyRotation.command());
+        }
+        if (args.length > 0 && args[0].equals("simulator")) {
+            System.exit(SimulatorCommand.run(Arrays.asList(args).subList(1, args.length)));
         }
         boolean demo = Arrays.asList(args).contains("--demo");
         Main main = create();

@@ -77,9 +77,6 @@ class CallingRulesTest extends GatewayTestSupport {
         return callWithKey(key, fields);
     }
 
-    private Document storedCall(String id) {
-        return db().getCollection("calls").find(new Document("_id", new ObjectId(id))).first();
-    }
 
     private JsonNode nextEvent() throws Exception {
         String event = consumer.receiveBody(EVENTS, 20_000, String.class);

@@ -260,6 +260,11 @@ public abstract class GatewayTestSupport {
         }
     }
 
+    /** The call as stored, by its id. */
+    protected org.bson.Document storedCall(String id) {
+        return db().getCollection("calls").find(new org.bson.Document("_id", new org.bson.types.ObjectId(id))).first();
+    }
+
     protected MongoDatabase db() {
         return gateway.getCamelContext().getRegistry().lookupByNameAndType("mongo", MongoClient.class)
                 .getDatabase("voip");

@@ -231,9 +231,6 @@ class ProviderAdaptersTest extends GatewayTestSupport {
 
     // --- helpers ---
 
-    private Document storedCall(String callId) {
-        return db().getCollection("calls").find(new Document("_id", new ObjectId(callId))).first();
-    }
 
     /** A form body as decoded name=value pairs, sorted (the adapter sends them in name order). */
     private static List<String> form(String body) {

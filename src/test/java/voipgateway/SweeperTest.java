@@ -52,7 +52,4 @@ class SweeperTest extends GatewayTestSupport {
         pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 
-    private Document storedCall(String id) {
-        return db().getCollection("calls").find(new Document("_id", new ObjectId(id))).first();
-    }
 }

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,6 @@ import voipgateway.api.Json;
  */
 public class SansPbxSimulator {
 
-    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int KEPT_REQUESTS = 200;
 
     private final String accessToken;
@@ -82,7 +80,7 @@ public class SansPbxSimulator {
         Instant expiry = clock.instant().plus(tokenLifetime);
         issuedTokens.put(token, expiry);
         return answer(exchange, 200, Map.of("status", "success", "Apitoken", token,
-                "expiry_time", EXPIRY.format(expiry.atZone(zone))));
+                "expiry_time", SimulatedCallbacks.SANSPBX_TIME.format(expiry.atZone(zone))));
     }
 
     public Map<String, Object> dialcall(Exchange exchange) {
@@ -106,21 +104,9 @@ public class SansPbxSimulator {
         if (!url.startsWith("http")) {
             return;
         }
-        Instant start = clock.instant();
-        Instant end = start.plus(callbackDelay);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("Linkedid", callId);
-        report.put("disposition", "ANSWER");
-        report.put("did", dial.path("caller_id").asText());
-        report.put("call_to", dial.path("call_to").asText());
-        report.put("duration", Long.toString(Math.max(1, callbackDelay.toSeconds())));
-        report.put("billsec", Long.toString(Math.max(1, callbackDelay.toSeconds() - 1)));
-        report.put("start_time", EXPIRY.format(start.atZone(zone)));
-        report.put("end_time", EXPIRY.format(end.atZone(zone)));
-        report.put("cause", "16");
-        report.put("cause_txt", "Normal Clearing");
+        Map<String, Object> report = SimulatedCallbacks.sansPbxReport(callId, dial, clock.instant(),
+                Math.max(1, callbackDelay.toSeconds()), zone);
         report.put("recfile", "https://recordings.example.com/" + callId + ".wav");
-        report.put("custom_field", Map.of("record_id", dial.path("custom_field").path("record_id").asText()));
         Runnable send = () -> {
             if (live.remove(callId) == null) {
                 return;

@@ -1,0 +1,184 @@
+package voipgateway.simulator;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import voipgateway.api.Json;
+import voipgateway.callbacks.TwilioSignatures;
+import voipgateway.simulator.SimulatorSettings.CallbackFault;
+
+/**
+ * The status reports of the simulator's placed calls, with their faults: SansPBX's one post-call report (JSON),
+ * Twilio's signed form events initiated, ringing, in-progress, completed. The final report comes after the
+ * call's duration, or at once when the call is hung up; a missing one is never sent, a late one comes
+ * {@code callbackLateMs} later, a duplicate is sent twice, and out of order (Twilio) sends the earlier events
+ * after the final one. Nothing is retried: a provider may not retry either.
+ */
+class SimulatedCallbacks {
+
+    static final DateTimeFormatter SANSPBX_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final SimulatorCounts counts;
+    private final Supplier<SimulatorSettings> settings;
+    private final ZoneId zone;
+    /** Calls whose final report is still to come, by provider call id: a hang-up sends it at once. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private record Pending(long timer, Runnable report) {
+    }
+
+    SimulatedCallbacks(Vertx vertx, SimulatorCounts counts, Supplier<SimulatorSettings> settings, ZoneId zone) {
+        this.vertx = vertx;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true));
+        this.counts = counts;
+        this.settings = settings;
+        this.zone = zone;
+    }
+
+    void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault) {
+        call.finalStatus = "ANSWER";
+        long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
+        Map<String, Object> report = sansPbxReport(call.providerCallId, dial, Instant.now(), seconds, zone);
+        String body;
+        try {
+            body = Json.MAPPER.writeValueAsString(report);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        scheduleFinal(call, url, fault, () -> post(call, url, "application/json", body, null, true), List.of());
+    }
+
+    /** SansPBX's post-call report of an answered call that lasted {@code seconds} (the integration guide's fields). */
+    static Map<String, Object> sansPbxReport(String callId, JsonNode dial, Instant start, long seconds, ZoneId zone) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("Linkedid", callId);
+        report.put("disposition", "ANSWER");
+        report.put("did", dial.path("caller_id").asText());
+        report.put("call_to", dial.path("call_to").asText());
+        report.put("duration", Long.toString(seconds));
+        report.put("billsec", Long.toString(Math.max(1, seconds - 1)));
+        report.put("start_time", SANSPBX_TIME.format(start.atZone(zone)));
+        report.put("end_time", SANSPBX_TIME.format(start.plusSeconds(seconds).atZone(zone)));
+        report.put("cause", "16");
+        report.put("cause_txt", "Normal Clearing");
+        report.put("custom_field", Map.of("record_id", dial.path("custom_field").path("record_id").asText()));
+        return report;
+    }
+
+    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault) {
+        call.finalStatus = "completed";
+        long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
+        List<Runnable> earlier = List.of("initiated", "ringing", "in-progress").stream()
+                .<Runnable>map(status -> () -> twilioEvent(call, dial, url, status, null, false)).toList();
+        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, "completed", seconds, true), earlier);
+    }
+
+    private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, String status, Long seconds,
+            boolean last) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("AccountSid", settings.get().twilioAccountSid);
+        form.put("CallSid", call.providerCallId);
+        form.put("CallStatus", status);
+        form.put("To", dial.get("To"));
+        form.put("From", dial.get("From"));
+        form.put("Direction", "outbound-api");
+        if (seconds != null) {
+            form.put("CallDuration", seconds.toString());
+        }
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        post(call, url, "application/x-www-form-urlencoded", body,
+                TwilioSignatures.sign(settings.get().twilioAuthToken, url, form), last);
+    }
+
+    /** Sends the earlier events now and the final one after the call's duration, as the fault says. */
+    private void scheduleFinal(SimulatorCounts.Call call, String url, CallbackFault fault, Runnable report,
+            List<Runnable> earlier) {
+        if (!url.startsWith("http")) {
+            call.finalDue = false;
+            return;
+        }
+        SimulatorSettings now = settings.get();
+        long delay = Math.max(1, now.callbackDelayMs);
+        Runnable send = report;
+        switch (fault) {
+            case MISSING -> send = () -> { };
+            case LATE -> delay += now.callbackLateMs;
+            case DUPLICATE -> send = () -> {
+                report.run();
+                vertx.setTimer(200, again -> report.run());
+            };
+            default -> {
+            }
+        }
+        if (fault != CallbackFault.NONE) {
+            counts.add("callbacks." + fault.name().toLowerCase());
+        }
+        call.finalDue = fault != CallbackFault.MISSING;
+        boolean reordered = fault == CallbackFault.OUT_OF_ORDER && !earlier.isEmpty();
+        for (int i = 0; i < earlier.size(); i++) {
+            Runnable event = earlier.get(i);
+            vertx.setTimer(reordered ? delay + 100L * (i + 1) : 50L + 100L * i, t -> event.run());
+        }
+        Runnable finalReport = send;
+        long timer = vertx.setTimer(delay, t -> {
+            if (pending.remove(call.providerCallId) != null) {
+                finalReport.run();
+            }
+        });
+        pending.put(call.providerCallId, new Pending(timer, finalReport));
+    }
+
+    /** A hang-up: the call's final report goes now; false when the call is not live. */
+    boolean endNow(String providerCallId) {
+        Pending call = pending.remove(providerCallId);
+        if (call == null) {
+            return false;
+        }
+        vertx.cancelTimer(call.timer());
+        call.report().run();
+        return true;
+    }
+
+    private void post(SimulatorCounts.Call call, String url, String contentType, String body, String signature,
+            boolean last) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setIdleTimeout(10_000).putHeader("Content-Type", contentType);
+        if (signature != null) {
+            request.putHeader("X-Twilio-Signature", signature);
+        }
+        counts.add("callbacks.sent");
+        client.request(request)
+                .compose(sending -> sending.send(body))
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .onComplete(answered -> {
+                    if (answered.succeeded() && answered.result() / 100 == 2) {
+                        counts.add("callbacks.acknowledged");
+                        if (last) {
+                            call.finalAcknowledged = true;
+                        }
+                    } else {
+                        counts.add(answered.succeeded() ? "callbacks.refused" : "callbacks.failed");
+                    }
+                });
+    }
+}

@@ -1,0 +1,166 @@
+package voipgateway;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vertx.core.Vertx;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import voipgateway.simulator.ProviderSimulator;
+import voipgateway.simulator.SimulatorSettings;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The standalone provider simulator as the gateway meets it: SansPBX and Twilio accounts pointed at it, calls
+ * placed, its status reports applied, its faults injected, and its counts telling what it received.
+ */
+class ProviderSimulatorTest extends GatewayTestSupport {
+
+    private static final String TWILIO_DID = "+14155550100";
+
+    private Vertx vertx;
+    private ProviderSimulator simulator;
+    private int simulatorPort;
+
+    @Override
+    protected List<String> secrets() {
+        SimulatorSettings defaults = new SimulatorSettings();
+        List<String> secrets = new java.util.ArrayList<>(super.secrets());
+        secrets.add(defaults.twilioAuthToken);
+        return secrets;
+    }
+
+    @BeforeAll
+    void startSimulator() {
+        vertx = Vertx.vertx();
+        simulatorPort = AvailablePortFinder.getNextAvailable();
+        simulator = new ProviderSimulator(vertx, new SimulatorSettings());
+        simulator.start("127.0.0.1", simulatorPort).toCompletionStage().toCompletableFuture().join();
+    }
+
+    @AfterAll
+    void stopSimulator() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** Fast latencies, no faults, counts from zero: each test sets the faults it injects. */
+    @BeforeEach
+    void quickAndPolite() throws Exception {
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"tokenLatencyMs\": 10, \"dialLatencyMs\":"
+                + " \"20-40\", \"callbackDelayMs\": 200, \"resetRate\": 0, \"timeoutRate\": 0, \"callbackMissingRate\": 0,"
+                + " \"callbackDuplicateRate\": 0, \"callbackOutOfOrderRate\": 0}").status());
+        simulatorRequest("POST", "/simulator/reset", "");
+    }
+
+    @Test
+    void sansPbxCallsAreReportedAppliedAndCounted() throws Exception {
+        sansPbxAccountOnTheSimulator();
+        String first = call("09000000001").json().get("id").asText();
+        String second = call("09000000002").json().get("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(storedCall(first).getString("status"))
+                && "completed".equals(storedCall(second).getString("status")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> counts().get("calls.finalAcknowledged").asInt() == 2);
+        var counts = counts();
+        assertEquals(2, counts.get("requests.sanspbx.dialcall").asInt(), counts.toString());
+        assertEquals(2, counts.get("calls.placed").asInt());
+        assertEquals(0, counts.get("calls.dialledTwice").asInt());
+        assertNotNull(storedCall(first).get("durationSeconds"), "the report's duration is stored");
+    }
+
+    @Test
+    void aConnectionClosedAfterTheDialLeavesTheCallUnknownNeverPlacedTwiceAndItsReportStillApplies()
+            throws Exception {
+        sansPbxAccountOnTheSimulator();
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"resetRate\": 1}").status());
+
+        Response lost = callWithKey("reset-1", "09000000003");
+        Response again = callWithKey("reset-1", "09000000003");
+
+        assertEquals("unknown", lost.json().get("status").asText(), lost.body());
+        assertEquals(lost.body(), again.body(), "the same key, the same answer");
+        String id = lost.json().get("id").asText();
+        // the PBX placed it: its post-call report (matched by our record id) ends the call
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(storedCall(id).getString("status")));
+        var counts = counts();
+        assertEquals(1, counts.get("answers.reset").asInt(), counts.toString());
+        assertEquals(1, counts.get("calls.placed").asInt());
+        assertEquals(0, counts.get("calls.dialledTwice").asInt());
+    }
+
+    @Test
+    void twilioCallsGetSignedEventsInAnyOrderAndTheHangUpEndsThem() throws Exception {
+        Map<String, Object> account = new LinkedHashMap<>();
+        SimulatorSettings defaults = new SimulatorSettings();
+        account.put("provider", "Twilio");
+        account.put("accountSid", defaults.twilioAccountSid);
+        account.put("authToken", defaults.twilioAuthToken);
+        account.put("apiBaseUrl", "http://127.0.0.1:" + simulatorPort);
+        account.put("did", TWILIO_DID);
+        Response added = send("POST", "/voip/add-provider", account);
+        assertEquals(201, added.status(), added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings",
+                "{\"callbackOutOfOrderRate\": 1, \"callbackDelayMs\": 300}").status());
+
+        String reordered = call("09000000004").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> counts().path("callbacks.acknowledged").asInt() == 4);
+        assertEquals("completed", storedCall(reordered).getString("status"), "earlier events after it change nothing");
+
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings",
+                "{\"callbackOutOfOrderRate\": 0, \"callbackDelayMs\": 600000}").status());
+        String live = call("09000000005").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "answered".equals(storedCall(live).getString("status")));
+        assertEquals(202, send("POST", "/calls/" + live + "/hangup", Map.of()).status());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(storedCall(live).getString("status")));
+        var counts = counts();
+        assertEquals(1, counts.get("requests.twilio.hangup").asInt(), counts.toString());
+        assertEquals(0, counts.path("callbacks.refused").asInt(), "every event signed as the gateway checks it");
+        assertEquals(0, counts.get("calls.dialledTwice").asInt());
+    }
+
+    @Test
+    void settingsAreCheckedByName() throws Exception {
+        Response unknown = simulatorRequest("PUT", "/simulator/settings", "{\"resetRat\": 1}");
+        assertEquals(400, unknown.status());
+        assertEquals("resetRat", unknown.json().get("field").asText());
+        Response tooMuch = simulatorRequest("PUT", "/simulator/settings", "{\"resetRate\": 0.7, \"slowRate\": 0.7}");
+        assertEquals(400, tooMuch.status());
+        assertTrue(tooMuch.body().contains("add up to at most 1"), tooMuch.body());
+        Response shown = simulatorRequest("GET", "/simulator/settings", null);
+        assertEquals("***", shown.json().get("sansPbxPassword").asText(), "credentials are not shown");
+    }
+
+    private void sansPbxAccountOnTheSimulator() throws Exception {
+        String base = "http://127.0.0.1:" + simulatorPort + "/pbxadmin/sanpbxapi/";
+        Map<String, Object> account = providerBody();
+        account.put("tokenEndpoint", base + "gentoken");
+        account.put("dialEndpoint", base + "dialcall");
+        Response added = send("POST", "/voip/add-provider", account);
+        assertEquals(201, added.status(), added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode counts() throws Exception {
+        return simulatorRequest("GET", "/simulator/counts", null).json();
+    }
+
+    private Response simulatorRequest(String method, String path, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + simulatorPort + path));
+        request.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return send(request);
+    }
+}
