@@ -142,12 +142,14 @@ public class GatewayConfiguration implements CamelConfiguration {
             routeReload = new SafeRouteReload(settings.text("voip.routes-reload-directory", "routes"), "*.yaml", gate);
             context.addService(routeReload);
         }
-        context.addStartupListener(new HttpFallbackAnswers(port,
-                routeReload == null ? () -> false : routeReload::reloading));
+        HttpFallbackAnswers fallbackAnswers = new HttpFallbackAnswers(port,
+                routeReload == null ? () -> false : routeReload::reloading);
+        context.addStartupListener(fallbackAnswers);
         context.addStartupListener(new ReadyLog(port, demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
         // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight
-        Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers));
+        Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers),
+                fallbackAnswers::started);
         registry.bind("vertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override

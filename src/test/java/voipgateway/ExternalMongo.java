@@ -3,7 +3,7 @@ package voipgateway;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import voipgateway.storage.DurableH2Backend;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
@@ -27,7 +27,7 @@ public final class ExternalMongo {
 
     /** Up again with the data it had. */
     public void start() {
-        server = new MongoServer(new H2Backend(file.toString()));
+        server = new MongoServer(new DurableH2Backend(file.toString()));
         server.bind("127.0.0.1", port);
     }
 

@@ -65,6 +65,43 @@ class ServiceLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
+    void whileItsRoutesStartEveryRequestIsAnswered503WithRetryAfter() throws Exception {
+        int starting = AvailablePortFinder.getNextAvailable();
+        java.util.List<java.net.http.HttpResponse<String>> answers = new java.util.ArrayList<>();
+        Main main = Application.create();
+        main.addOverrideProperty("voip.encryption-key", KEY);
+        main.addOverrideProperty("voip.data-dir", dataDir.resolve("starting").toString());
+        main.addOverrideProperty("port", Integer.toString(starting));
+        main.addOverrideProperty("broker.embedded-port", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        // a client asking after the server listens and before the routes serve (the service's own listeners
+        // are registered before this one)
+        main.configure().addConfiguration(new org.apache.camel.CamelConfiguration() {
+            @Override
+            public void configure(org.apache.camel.CamelContext context) throws Exception {
+                context.addStartupListener((camel, alreadyStarted) -> {
+                    try {
+                        answers.add(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                                .newBuilder(java.net.URI.create("http://127.0.0.1:" + starting + "/calls/outbound"))
+                                .header("Authorization", "Bearer " + API_KEY)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+        });
+        main.start();
+        try {
+            assertEquals(503, answers.get(0).statusCode(), answers.get(0).body());
+            assertEquals("1", answers.get(0).headers().firstValue("Retry-After").orElse(null));
+            assertEquals("starting", JSON.readTree(answers.get(0).body()).get("error").asText());
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
     void refusesToStartWhenItsPortIsTheEmbeddedBrokers() {
         // both probes pass before either binds; the broker binds first and the HTTP server cannot
         int shared = AvailablePortFinder.getNextAvailable();

@@ -31,6 +31,7 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
 
     private final int port;
     private final BooleanSupplier reloading;
+    private volatile boolean started;
 
     /** {@code reloading}: whether routes are being replaced now (a path without a route may be back in a moment). */
     public HttpFallbackAnswers(int port, BooleanSupplier reloading) {
@@ -38,15 +39,34 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
         this.reloading = reloading;
     }
 
+    /**
+     * Whether the routes' handlers are registered (once the context has fully started). Until then the HTTP server,
+     * which listens earlier, answers every request 503 with Retry-After ({@link HttpServerVertx}), not Vert.x's HTML
+     * 404, which a client takes for a final answer (found by the fault runs: dialers gave up on calls a restarting
+     * service had been dialling).
+     */
+    public boolean started() {
+        return started;
+    }
+
+    /** What a request gets while the service is starting. */
+    static void starting(HttpServerRequest request) {
+        request.response().putHeader("Retry-After", "1");
+        answer(request.response(), 503, "starting", "the service is starting; try again in a second");
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         // the routes' own handlers are registered once the context has fully started
     }
 
+    private VertxPlatformHttpRouter router(CamelContext context) {
+        return VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+    }
+
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router = router(context);
         if (router == null) {
             return;
         }
@@ -69,6 +89,7 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
             }
         });
         router.route().failureHandler(HttpFallbackAnswers::failed);
+        started = true;
     }
 
     private static void failed(RoutingContext ctx) {

@@ -1,12 +1,12 @@
 package voipgateway.health;
 
-import io.vertx.core.net.impl.TCPServerBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import voipgateway.api.HttpServerVertx;
 
 /** Once everything has started: "ready" only when GET /health would say so, else what is down. */
 public class ReadyLog implements ExtendedStartupListener {
@@ -38,7 +38,7 @@ public class ReadyLog implements ExtendedStartupListener {
         // platform-http only logs a port it could not bind and starts anyway (taken since the start-up probe, e.g.
         // by the embedded broker on the same port): a service that is not listening refuses to start
         VertxPlatformHttpServer http = context.hasService(VertxPlatformHttpServer.class);
-        if (http != null && http.getServer() instanceof TCPServerBase server && !server.isListening()) {
+        if (http != null && http.getServer() instanceof HttpServerVertx.Listening server && !server.listening()) {
             throw new IllegalStateException("port " + port + " is already in use: set PORT to a free port");
         }
     }

@@ -1,10 +1,10 @@
 package voipgateway.storage;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public class EmbeddedMongo extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongo.class);
+
+    private static final int WORKER_THREADS = 32;
 
     private final Path file;
     private final int port;
@@ -36,8 +38,10 @@ public class EmbeddedMongo extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         Files.createDirectories(file.getParent());
-        server = new MongoServer(new H2Backend(file.toString()));
-        server.bind("127.0.0.1", port);
+        server = new MongoServer(new DurableH2Backend(file.toString()));
+        // a command waiting for its commit holds its event-loop thread: enough of them that the writes of the calls in
+        // flight share commits (4, Netty's default here, halved the calls a second)
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1, WORKER_THREADS);
         connectionString = server.getConnectionString();
         LOG.info("Embedded MongoDB server listening on {} (data in {})", connectionString, file);
     }

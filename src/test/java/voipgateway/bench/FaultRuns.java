@@ -1,0 +1,502 @@
+package voipgateway.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.test.AvailablePortFinder;
+import org.bson.Document;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import voipgateway.calls.CallLifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Fault runs: the service as {@code java -jar} runs it, with a MongoDB wire server and the provider simulator each
+ * in a process of its own, under load from REST callers (who retry with the same Idempotency-Key, as a dialer
+ * does) and a queue producer, while one thing goes wrong: the provider is down for 30 s, MongoDB is killed and
+ * started again, the service is killed ({@code kill -9}) and started again. After each, once everything has
+ * settled, it counts what must be 0: calls dialled twice, status reports the service acknowledged but did not
+ * apply, requests without a stored outcome, pacing slots held by calls that ended. Not part of {@code mvn verify}:
+ * {@code bench/faults} (or {@code mvn -B test -Dtest=FaultRuns -Dbenchmark.skip=none} after {@code mvn package}).
+ */
+@Tag("benchmark")
+class FaultRuns {
+
+    private static final String KEY = "fault-run-encryption-key-0123456789";
+    private static final String API_KEY = "fault-run-api-key-of-tenant-default";
+    private static final String AGENT = "507f1f77bcf86cd799439012";
+    private static final int LOAD_SECONDS = Integer.getInteger("faults.load-seconds", 50);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path LOGS = Path.of("target/fault-runs");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Path dir;
+    private String scenarioName;
+    private int mongoPort;
+    private int simulatorPort;
+    private int gatewayPort;
+    private int brokerPort;
+    private Process mongo;
+    private Process simulator;
+    private Process gateway;
+
+    private interface Fault {
+        /** Runs beside the load from its start, then returns once the fault is over. */
+        void inject() throws Exception;
+    }
+
+    private record Outcome(String scenario, int requests, long placed, long dialledTwice, int callbacksLost,
+            int withoutOutcome, int slotsLeaked, long callbacksUnacknowledged, double seconds) {
+    }
+
+    @Test
+    void nothingIsLostOrDoneTwice() throws Exception {
+        Files.createDirectories(LOGS);
+        String chosen = System.getProperty("faults.scenarios", "provider,mongo,service");
+        List<Outcome> outcomes = new ArrayList<>();
+        if (chosen.contains("provider")) {
+            outcomes.add(run("provider down 30 s", () -> {
+                Thread.sleep(10_000);
+                simulatorSettings("{\"down\": true}");
+                Thread.sleep(30_000);
+                simulatorSettings("{\"down\": false}");
+            }));
+        }
+        if (chosen.contains("mongo")) {
+            outcomes.add(run("MongoDB killed (kill -9), back 15 s later", () -> {
+                Thread.sleep(10_000);
+                mongo.destroyForcibly().waitFor();
+                Thread.sleep(15_000);
+                startMongo();
+            }));
+        }
+        if (chosen.contains("service")) {
+            outcomes.add(run("service killed (kill -9) and restarted", () -> {
+                Thread.sleep(15_000);
+                gateway.destroyForcibly().waitFor();
+                startGateway();
+            }));
+        }
+
+        StringBuilder table = new StringBuilder(String.format("%nFault runs (%d s of load each: 4 REST callers"
+                + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms)%n", LOAD_SECONDS));
+        table.append(String.format("%-42s %8s %7s %8s %9s %9s %6s %8s %7s%n", "scenario", "requests", "placed",
+                "twice", "cb lost", "no outcome", "slots", "cb unack", "settled"));
+        for (Outcome o : outcomes) {
+            table.append(String.format("%-42s %8d %7d %8d %9d %9d %6d %8d %6.0fs%n", o.scenario(), o.requests(),
+                    o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(), o.slotsLeaked(),
+                    o.callbacksUnacknowledged(), o.seconds()));
+        }
+        System.out.println(table);
+        for (Outcome o : outcomes) {
+            assertEquals(List.of(0L, 0, 0, 0), List.of(o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
+                    o.slotsLeaked()), o.scenario());
+        }
+    }
+
+    private Outcome run(String scenario, Fault fault) throws Exception {
+        dir = Files.createTempDirectory("fault-run");
+        mongoPort = AvailablePortFinder.getNextAvailable();
+        simulatorPort = AvailablePortFinder.getNextAvailable();
+        gatewayPort = AvailablePortFinder.getNextAvailable();
+        do {
+            brokerPort = AvailablePortFinder.getNextAvailable();
+        } while (brokerPort == gatewayPort);
+        String name = scenario.replaceAll("[^a-zA-Z0-9]+", "-");
+        scenarioName = name;
+        try {
+            startMongo();
+            simulator = java(name + "-simulator", List.of("-jar", "target/voip-gateway.jar", "simulator",
+                    "--port", Integer.toString(simulatorPort), "--host", "127.0.0.1", "--token-latency-ms", "100",
+                    "--dial-latency-ms", "200-500", "--callback-delay-ms", "2000"), Map.of());
+            await(() -> get("http://127.0.0.1:" + simulatorPort + "/simulator/counts") == 200, 30, "the simulator");
+            startGateway();
+            setUpAccount();
+
+            Load load = new Load();
+            load.start();
+            long started = System.nanoTime();
+            Thread faulty = new Thread(() -> {
+                try {
+                    fault.inject();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "fault");
+            faulty.start();
+            Thread.sleep(LOAD_SECONDS * 1000L);
+            faulty.join();
+            load.finish();
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + mongoPort)) {
+                MongoDatabase db = client.getDatabase("voip");
+                // settled: every request has its outcome and the simulator has nothing more to report
+                long deadline = System.currentTimeMillis() + 180_000;
+                long lastSent = -1;
+                while (System.currentTimeMillis() < deadline) {
+                    long sent = simulatorCounts().path("callbacks.sent").asLong();
+                    if (withoutOutcome(db, load) == 0 && sent == lastSent) {
+                        break;
+                    }
+                    lastSent = sent;
+                    Thread.sleep(5_000);
+                }
+                writeProblems(db, load, name);
+                JsonNode counts = simulatorCounts();
+                Files.writeString(LOGS.resolve(name + "-simulator-counts.json"), counts.toPrettyString());
+                return new Outcome(scenario, load.keys().size(), counts.path("calls.placed").asLong(),
+                        counts.path("calls.dialledTwice").asLong(), callbacksLost(db), withoutOutcome(db, load),
+                        slotsLeaked(db), counts.path("callbacks.sent").asLong()
+                                - counts.path("callbacks.acknowledged").asLong(),
+                        (System.nanoTime() - started) / 1e9);
+            }
+        } finally {
+            for (Process process : new Process[] {gateway, simulator, mongo}) {
+                if (process != null) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    // --- the processes ---
+
+    private void startMongo() throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        mongo = java(scenarioName + "-mongo", List.of("-Xmx256m", "-cp", classPath, MongoProcess.class.getName(),
+                Integer.toString(mongoPort), dir.resolve("mongo.mv.db").toString()), Map.of());
+        await(() -> {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", mongoPort)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, 30, "the MongoDB wire server");
+    }
+
+    private void startGateway() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PORT", Integer.toString(gatewayPort));
+        env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + gatewayPort);
+        env.put("VOIP_DATA_DIR", dir.resolve("gateway").toString());
+        env.put("VOIP_ENCRYPTION_KEY", KEY);
+        env.put("VOIP_BOOTSTRAP_API_KEY", API_KEY);
+        env.put("MONGODB_URI", "mongodb://127.0.0.1:" + mongoPort);
+        env.put("MONGODB_SERVER_SELECTION_TIMEOUT_MS", "2000");
+        env.put("BROKER_EMBEDDED_PORT", Integer.toString(brokerPort));
+        env.put("VOIP_ALLOW_HTTP_PROVIDERS", "true");
+        env.put("VOIP_ALLOWED_PROVIDER_HOSTS", "127.0.0.1");
+        env.put("VOIP_RATE_LIMIT_REQUESTS", "1000000");
+        // a dial's claim outlives four provider requests at these timeouts: a killed dial settles in 30 s
+        env.put("CAMEL_COMPONENT_HTTP_CONNECT_TIMEOUT", "2000");
+        env.put("CAMEL_COMPONENT_HTTP_CONNECTION_REQUEST_TIMEOUT", "2000");
+        env.put("CAMEL_COMPONENT_HTTP_RESPONSE_TIMEOUT", "5000");
+        env.put("CAMEL_COMPONENT_HTTP_SO_TIMEOUT", "5000");
+        env.put("VOIP_DIAL_CLAIM_SECONDS", "30");
+        env.put("VOIP_ROUTES_RELOAD", "false");
+        gateway = java(scenarioName + "-service", List.of("-XX:+UseSerialGC", "-Xmx256m", "-jar", "target/voip-gateway.jar"), env);
+        await(() -> get("http://127.0.0.1:" + gatewayPort + "/health") == 200, 90, "the service");
+    }
+
+    private Process java(String name, List<String> args, Map<String, String> env) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOGS.resolve(name + ".log").toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static void await(Check check, int seconds, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (check.done()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(what + " did not come up in " + seconds + " s (logs in " + LOGS + ")");
+    }
+
+    // --- the service's and the simulator's API ---
+
+    private void setUpAccount() throws Exception {
+        String sim = "http://127.0.0.1:" + simulatorPort + "/pbxadmin/sanpbxapi/";
+        Map<String, Object> account = new LinkedHashMap<>();
+        account.put("provider", "SansPBX");
+        account.put("tokenEndpoint", sim + "gentoken");
+        account.put("dialEndpoint", sim + "dialcall");
+        account.put("accessToken", "0123456789abcdef0123456789abcdef");
+        account.put("accessKey", "demo-access-key");
+        account.put("appId", "6");
+        account.put("username", "demo-user");
+        account.put("password", "Demo@&1234!#");
+        account.put("did", "0124-6000001");
+        account.put("callsPerSecond", 20);
+        account.put("maxConcurrentCalls", 200);
+        HttpResponse<String> added = api("POST", "/voip/add-provider", JSON.writeValueAsString(account), null);
+        if (added.statusCode() != 201) {
+            throw new IllegalStateException("add-provider: " + added.statusCode() + " " + added.body());
+        }
+        String number = JSON.readTree(added.body()).at("/provider/dids/0/id").asText();
+        HttpResponse<String> assigned = api("PUT", "/voip/assign-number/" + number, "{\"agentId\": \"" + AGENT + "\"}",
+                null);
+        if (assigned.statusCode() != 200) {
+            throw new IllegalStateException("assign-number: " + assigned.statusCode() + " " + assigned.body());
+        }
+    }
+
+    private HttpResponse<String> api(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + API_KEY)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private void simulatorSettings(String json) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/settings"))
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private JsonNode simulatorCounts() throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/counts")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    // --- the load ---
+
+    /** REST callers retrying each call with its key until it is answered, and a queue producer. */
+    private final class Load {
+        private final Set<String> restKeys = ConcurrentHashMap.newKeySet();
+        private final Set<String> queueKeys = ConcurrentHashMap.newKeySet();
+        private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+        /** Each REST request's last answer (status code, or the exception), for the problems file. */
+        private final Map<String, String> lastAnswers = new ConcurrentHashMap<>();
+        private final AtomicInteger numbers = new AtomicInteger();
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean stopping;
+
+        void start() {
+            for (int i = 0; i < 4; i++) {
+                threads.add(new Thread(this::callOverRest, "rest-caller-" + i));
+            }
+            threads.add(new Thread(this::sendToTheQueue, "queue-producer"));
+            threads.forEach(Thread::start);
+        }
+
+        /** No new requests; the ones begun are retried until answered (at most 3 minutes). */
+        void finish() throws InterruptedException {
+            stopping = true;
+            for (Thread thread : threads) {
+                thread.join(200_000);
+            }
+        }
+
+        Set<String> keys() {
+            Set<String> all = ConcurrentHashMap.newKeySet();
+            all.addAll(restKeys);
+            all.addAll(queueKeys);
+            return all;
+        }
+
+        private Map<String, Object> request() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("agentId", AGENT);
+            body.put("leadId", "507f1f77bcf86cd799439013");
+            body.put("toPhone", String.format("+91 9%09d", numbers.incrementAndGet()));
+            body.put("purpose", "service");
+            return body;
+        }
+
+        private void callOverRest() {
+            while (!stopping) {
+                String key = "rest-" + java.util.UUID.randomUUID();
+                restKeys.add(key);
+                unanswered.add(key);
+                try {
+                    String body = JSON.writeValueAsString(request());
+                    long giveUpAt = System.currentTimeMillis() + 180_000;
+                    while (System.currentTimeMillis() < giveUpAt) {
+                        try {
+                            HttpResponse<String> answer = api("POST", "/calls/outbound", body, key);
+                            int status = answer.statusCode();
+                            lastAnswers.put(key, status + " " + answer.body());
+                            // 409 in progress, 429 paced, 5xx unavailable: the same request again, later
+                            if (status != 409 && status != 429 && status < 500) {
+                                unanswered.remove(key);
+                                break;
+                            }
+                        } catch (IOException e) {
+                            // the service is not there: the same request again, later
+                            lastAnswers.put(key, e.toString());
+                        }
+                        Thread.sleep(500);
+                    }
+                    Thread.sleep(300);
+                } catch (Exception e) {
+                    lastAnswers.put("caller " + Thread.currentThread().getName(), "stopped by " + e);
+                    return;
+                }
+            }
+        }
+
+        private void sendToTheQueue() {
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+            int sequence = 0;
+            while (!stopping) {
+                String key = "queue-" + (++sequence);
+                String body;
+                try {
+                    Map<String, Object> request = request();
+                    request.put("requestId", key);
+                    body = JSON.writeValueAsString(request);
+                } catch (Exception e) {
+                    return;
+                }
+                // sent when the broker has it on disk; while it is down, tried again
+                while (!queueKeys.contains(key)) {
+                    try (Connection connection = factory.createConnection();
+                            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                        MessageProducer producer = session.createProducer(session.createQueue("voip.outbound-calls"));
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        producer.send(session.createTextMessage(body));
+                        queueKeys.add(key);
+                    } catch (Exception e) {
+                        sleep(1_000);
+                    }
+                }
+                sleep(250);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- what must be 0 ---
+
+    /** Requests whose call is not stored, or still pending or dialing; REST requests never answered. */
+    private static int withoutOutcome(MongoDatabase db, Load load) {
+        Map<String, String> statuses = new ConcurrentHashMap<>();
+        db.getCollection("calls").find().projection(new Document("idempotencyKey", 1).append("status", 1))
+                .forEach(call -> {
+                    if (call.getString("idempotencyKey") != null) {
+                        statuses.put(call.getString("idempotencyKey"), call.getString("status"));
+                    }
+                });
+        int missing = load.unanswered.size();
+        for (String key : load.keys()) {
+            String status = statuses.get(key);
+            if (status == null || CallLifecycle.PENDING.equals(status) || CallLifecycle.DIALING.equals(status)) {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    /** Each request without an outcome: its key, its stored status, the last answer a REST caller had. */
+    private static void writeProblems(MongoDatabase db, Load load, String name) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String key : load.keys()) {
+            Document call = db.getCollection("calls").find(new Document("idempotencyKey", key)).first();
+            String status = call == null ? null : call.getString("status");
+            if (load.unanswered.contains(key) || status == null || CallLifecycle.PENDING.equals(status)
+                    || CallLifecycle.DIALING.equals(status)) {
+                lines.add(key + " stored " + status + ", last answer " + load.lastAnswers.get(key)
+                        + (call == null ? "" : " " + call.toJson()));
+            }
+        }
+        load.lastAnswers.forEach((key, answer) -> {
+            if (key.startsWith("caller ")) {
+                lines.add(key + " " + answer);
+            }
+        });
+        Files.write(LOGS.resolve(name + "-problems.txt"), lines);
+    }
+
+    /** Final reports the service answered 2xx whose status the call does not have. */
+    private int callbacksLost(MongoDatabase db) throws Exception {
+        JsonNode calls = JSON.readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/calls")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        int lost = 0;
+        for (JsonNode call : calls) {
+            if (call.path("finalAcknowledged").asBoolean()) {
+                Document stored = db.getCollection("calls")
+                        .find(new Document("_id", new org.bson.types.ObjectId(call.path("call").asText()))).first();
+                if (stored == null || !"completed".equals(stored.getString("status"))) {
+                    lost++;
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Slots still held by a call that ended, was never dialled, or is not stored. */
+    private static int slotsLeaked(MongoDatabase db) {
+        List<Object> holders = new ArrayList<>();
+        db.getCollection("live").find().forEach(held -> holders.add(held.get("_id")));
+        db.getCollection("slots").find(new Document("call", new Document("$ne", null)))
+                .forEach(held -> holders.add(held.get("call")));
+        int leaked = 0;
+        for (Object holder : holders) {
+            Document call = db.getCollection("calls").find(new Document("_id", holder)).first();
+            String status = call == null ? null : call.getString("status");
+            if (status == null || CallLifecycle.isTerminal(status) || CallLifecycle.PENDING.equals(status)
+                    || CallLifecycle.SCHEDULED.equals(status)) {
+                leaked++;
+            }
+        }
+        return leaked;
+    }
+}
