@@ -201,6 +201,16 @@ public abstract class GatewayTestSupport {
         } finally {
             stop();
             pbx.stop();
+            deleteDataDir();
+        }
+    }
+
+    /** Each class's MongoDB file and broker journal (tens of MB) would otherwise pile up in the temp directory. */
+    private void deleteDataDir() throws IOException {
+        try (var files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

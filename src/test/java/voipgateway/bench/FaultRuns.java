@@ -182,6 +182,11 @@ class FaultRuns {
                     process.destroyForcibly().waitFor();
                 }
             }
+            try (var files = Files.walk(dir)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 
@@ -399,7 +404,7 @@ class FaultRuns {
                     return;
                 }
                 // sent when the broker has it on disk; while it is down, tried again
-                while (!queueKeys.contains(key)) {
+                while (!queueKeys.contains(key) && !stopping) {
                     try (Connection connection = factory.createConnection();
                             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
                         MessageProducer producer = session.createProducer(session.createQueue("voip.outbound-calls"));
