@@ -60,13 +60,10 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
         // the routes' own handlers are registered once the context has fully started
     }
 
-    private VertxPlatformHttpRouter router(CamelContext context) {
-        return VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-    }
-
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = router(context);
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
             return;
         }

@@ -2,7 +2,6 @@ package voipgateway.api;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-
 import java.util.function.BooleanSupplier;
 
 import io.vertx.core.Handler;

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
@@ -206,7 +207,8 @@ public class ProviderSimulator {
     private boolean twilioAuthorized(RoutingContext ctx, String accountSid) {
         SimulatorSettings now = settings.get();
         return now.twilioAccountSid.equals(accountSid)
-                && basicAuth(now.twilioAccountSid, now.twilioAuthToken).equals(ctx.request().getHeader("Authorization"));
+                && basicAuth(now.twilioAccountSid, now.twilioAuthToken)
+                        .equals(ctx.request().getHeader("Authorization"));
     }
 
     private static Answer twilioUnauthorized() {
@@ -223,7 +225,7 @@ public class ProviderSimulator {
      * after {@code latencyMs} (a dial places its call) and its answer is sent, sent late, never sent, or replaced
      * by a closed connection.
      */
-    private void answer(RoutingContext ctx, boolean tokenRequest, long latencyMs, java.util.function.Supplier<Answer> act) {
+    private void answer(RoutingContext ctx, boolean tokenRequest, long latencyMs, Supplier<Answer> act) {
         SimulatorSettings now = settings.get();
         Fault fault = now.down ? Fault.ERROR_5XX : now.fault(random.get().nextDouble(), tokenRequest);
         counts.add("answers." + (now.down ? "down" : fault.name().toLowerCase()));
@@ -266,7 +268,8 @@ public class ProviderSimulator {
                     "message", "unknown setting " + e.getPropertyName() + " (GET /simulator/settings lists them)"));
             return;
         } catch (Exception e) {
-            json(ctx, 400, Map.of("error", "invalid_settings", "message", "a JSON object of settings, each of its type"));
+            json(ctx, 400, Map.of("error", "invalid_settings",
+                    "message", "a JSON object of settings, each of its type"));
             return;
         }
         List<String> wrong = changed.check();
