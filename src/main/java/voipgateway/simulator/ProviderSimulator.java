@@ -2,7 +2,7 @@ package voipgateway.simulator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -49,7 +48,7 @@ public class ProviderSimulator {
     private final AtomicReference<Random> random;
     private final SimulatorCounts counts = new SimulatorCounts();
     private final SimulatedCallbacks callbacks;
-    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private final SansPbxRules rules;
     private final AtomicLong sansPbxCallIds = new AtomicLong(100_000);
     private final Clock clock = Clock.systemUTC();
     private final ZoneId zone = ZoneId.of("Asia/Kolkata");
@@ -60,6 +59,7 @@ public class ProviderSimulator {
         this.settings = new AtomicReference<>(settings);
         this.random = new AtomicReference<>(new Random(settings.seed));
         this.callbacks = new SimulatedCallbacks(vertx, counts, this.settings::get, zone);
+        this.rules = new SansPbxRules(clock);
     }
 
     public Future<HttpServer> start(String host, int port) {
@@ -101,30 +101,22 @@ public class ProviderSimulator {
         counts.add("requests.sanspbx.gentoken");
         SimulatorSettings now = settings.get();
         JsonNode body = jsonBody(ctx);
-        boolean valid = now.sansPbxAccessToken.equals(ctx.request().getHeader("Accesstoken"))
-                && basicAuth(now.sansPbxUsername, now.sansPbxPassword).equals(ctx.request().getHeader("Authorization"))
-                && body != null && now.sansPbxAccessKey.equals(body.path("access_key").asText());
-        answer(ctx, true, now.tokenLatencyMs, () -> {
-            if (!valid) {
-                return new Answer(401, Map.of("status", "error", "message", "Invalid credentials"));
-            }
-            String token = "sim-" + UUID.randomUUID();
-            Instant expiry = clock.instant().plusSeconds(settings.get().tokenLifetimeSeconds);
-            tokens.put(token, expiry);
-            return new Answer(200, Map.of("status", "success", "Apitoken", token,
-                    "expiry_time", SimulatedCallbacks.SANSPBX_TIME.format(expiry.atZone(zone))));
-        });
+        boolean valid = SansPbxRules.credentialsValid(now.sansPbxAccessToken,
+                basicAuth(now.sansPbxUsername, now.sansPbxPassword), now.sansPbxAccessKey,
+                ctx.request().getHeader("Accesstoken"), ctx.request().getHeader("Authorization"), body);
+        answer(ctx, true, now.tokenLatencyMs, () -> valid
+                ? new Answer(200, rules.issueToken(Duration.ofSeconds(settings.get().tokenLifetimeSeconds), zone))
+                : new Answer(401, Map.of("status", "error", "message", "Invalid credentials")));
     }
 
     private void dialcall(RoutingContext ctx) {
         counts.add("requests.sanspbx.dialcall");
         JsonNode body = jsonBody(ctx);
         answer(ctx, false, dialLatency(), () -> {
-            if (!tokenValid(ctx)) {
+            if (!rules.tokenValid(ctx.request().getHeader("Apitoken"))) {
                 return new Answer(401, Map.of("status", "error", "message", "Token expired or invalid"));
             }
-            if (body == null || !body.path("appid").isNumber() || !body.path("call_to").asText().matches("0[0-9]{10}")
-                    || !body.path("caller_id").isTextual()) {
+            if (!SansPbxRules.dialValid(body)) {
                 return new Answer(200, Map.of("status", "error", "message", "Invalid parameters"));
             }
             String callId = Long.toString(sansPbxCallIds.incrementAndGet());
@@ -139,7 +131,7 @@ public class ProviderSimulator {
         counts.add("requests.sanspbx.calldisconnect");
         JsonNode body = jsonBody(ctx);
         answer(ctx, false, settings.get().tokenLatencyMs, () -> {
-            if (!tokenValid(ctx)) {
+            if (!rules.tokenValid(ctx.request().getHeader("Apitoken"))) {
                 return new Answer(401, Map.of("status", "error", "message", "Token expired or invalid"));
             }
             if (body == null || !callbacks.endNow(body.path("callid").asText())) {
@@ -147,11 +139,6 @@ public class ProviderSimulator {
             }
             return new Answer(200, Map.of("status", "success"));
         });
-    }
-
-    private boolean tokenValid(RoutingContext ctx) {
-        Instant expiry = tokens.get(String.valueOf(ctx.request().getHeader("Apitoken")));
-        return expiry != null && clock.instant().isBefore(expiry);
     }
 
     // --- Twilio ---

@@ -6,13 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +38,7 @@ public class SansPbxSimulator {
     private final Duration tokenLifetime;
     private final ZoneId zone;
     private final Clock clock;
-    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+    private final SansPbxRules rules;
     private final AtomicLong callIds = new AtomicLong(100000);
     private final List<Map<String, Object>> received = new ArrayList<>();
 
@@ -66,31 +64,25 @@ public class SansPbxSimulator {
         this.tokenLifetime = tokenLifetime;
         this.zone = zone;
         this.clock = clock;
+        this.rules = new SansPbxRules(clock);
     }
 
     public Map<String, Object> gentoken(Exchange exchange) {
         Message in = exchange.getMessage();
         JsonNode body = record(exchange, "gentoken", "Accesstoken", "Authorization");
-        if (!accessToken.equals(in.getHeader("Accesstoken", String.class))
-                || !basicAuth.equals(in.getHeader("Authorization", String.class))
-                || body == null || !accessKey.equals(body.path("access_key").asText())) {
+        if (!SansPbxRules.credentialsValid(accessToken, basicAuth, accessKey, in.getHeader("Accesstoken"),
+                in.getHeader("Authorization"), body)) {
             return answer(exchange, 401, Map.of("status", "error", "message", "Invalid credentials"));
         }
-        String token = "sim-" + UUID.randomUUID();
-        Instant expiry = clock.instant().plus(tokenLifetime);
-        issuedTokens.put(token, expiry);
-        return answer(exchange, 200, Map.of("status", "success", "Apitoken", token,
-                "expiry_time", SimulatedCallbacks.SANSPBX_TIME.format(expiry.atZone(zone))));
+        return answer(exchange, 200, rules.issueToken(tokenLifetime, zone));
     }
 
     public Map<String, Object> dialcall(Exchange exchange) {
         JsonNode body = record(exchange, "dialcall", "Apitoken");
-        Instant expiry = issuedTokens.get(String.valueOf(exchange.getMessage().getHeader("Apitoken")));
-        if (expiry == null || !clock.instant().isBefore(expiry)) {
+        if (!rules.tokenValid(exchange.getMessage().getHeader("Apitoken"))) {
             return answer(exchange, 401, Map.of("status", "error", "message", "Token expired or invalid"));
         }
-        if (body == null || !body.path("appid").isNumber() || !body.path("call_to").asText().matches("0[0-9]{10}")
-                || !body.path("caller_id").isTextual()) {
+        if (!SansPbxRules.dialValid(body)) {
             return answer(exchange, 200, Map.of("status", "error", "message", "Invalid parameters"));
         }
         String callId = Long.toString(callIds.incrementAndGet());
@@ -125,8 +117,7 @@ public class SansPbxSimulator {
     /** Ends a live call: its end is reported now instead of later. */
     public Map<String, Object> calldisconnect(Exchange exchange) {
         JsonNode body = record(exchange, "calldisconnect", "Apitoken");
-        Instant expiry = issuedTokens.get(String.valueOf(exchange.getMessage().getHeader("Apitoken")));
-        if (expiry == null || !clock.instant().isBefore(expiry)) {
+        if (!rules.tokenValid(exchange.getMessage().getHeader("Apitoken"))) {
             return answer(exchange, 401, Map.of("status", "error", "message", "Token expired or invalid"));
         }
         LiveCall call = body == null ? null : live.get(body.path("callid").asText());
