@@ -91,10 +91,6 @@ public class ProviderSimulator {
         return counts;
     }
 
-    public Future<Void> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
-    }
-
     // --- SansPBX ---
 
     private void gentoken(RoutingContext ctx) {

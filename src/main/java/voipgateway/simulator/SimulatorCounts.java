@@ -42,11 +42,6 @@ public class SimulatorCounts {
         counters.computeIfAbsent(counter, name -> new LongAdder()).increment();
     }
 
-    public long get(String counter) {
-        LongAdder adder = counters.get(counter);
-        return adder == null ? 0 : adder.sum();
-    }
-
     /** A dial the provider acted on: the call rings, whatever happens to the answer. */
     public Call placed(String call, String provider, String providerCallId) {
         Call placed = calls.computeIfAbsent(call, key -> new Call(key, provider, providerCallId));
@@ -54,10 +49,6 @@ public class SimulatorCounts {
             add("dials.placedAgain");
         }
         return placed;
-    }
-
-    public Call byProviderCallId(String providerCallId) {
-        return calls.values().stream().filter(c -> c.providerCallId.equals(providerCallId)).findFirst().orElse(null);
     }
 
     public void clear() {
