@@ -52,4 +52,28 @@ class SweeperTest extends GatewayTestSupport {
         pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 
+    /** The end of a call applied while the slot's release was lost (MongoDB went away between the two writes). */
+    @Test
+    void aSlotStillHeldByACallThatEndedIsFreedAtTheSweepersNextLook() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"8\"}");
+        Map<String, Object> body = providerBody();
+        body.put("maxConcurrentCalls", 1);
+        Response added = send("POST", "/voip/add-provider", body);
+        send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(), Map.of("agentId", AGENT));
+        String id = call("09000000001").json().get("id").asText();
+        Document slot = db().getCollection("slots").find(new Document("call", new ObjectId(id))).first();
+        assertEquals(200, sansPbxCallback(id, "ANSWER").status());
+        assertEquals("completed", storedCall(id).getString("status"));
+
+        // the release lost: the slot held again by the ended call, not overdue for an hour
+        slot.put("until", new java.util.Date(System.currentTimeMillis() + 3_600_000));
+        db().getCollection("slots").replaceOne(new Document("_id", slot.get("_id")), slot,
+                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        assertEquals(429, call("09000000002").status(), "the account's one slot is held");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("09000000003").status() == 201);
+        assertTrue(capturedLogs().contains("[sweeper] call " + id + " (completed) still held pacing slot"));
+        assertEquals("completed", storedCall(id).getString("status"), "the ended call is left as it is");
+    }
 }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -18,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import voipgateway.calls.CallLifecycle;
 import voipgateway.providers.ProviderAccount;
 
 /**
@@ -27,7 +30,8 @@ import voipgateway.providers.ProviderAccount;
  * when fewer than the limit started in the last second.</li>
  * <li>Live calls: every dialled call holds a slot ({@code slots}) until its terminal status, or until it has
  * lasted {@code voip.max-call-seconds} plus {@code voip.call-grace-seconds} (the sweeper settles it then, so a
- * lost callback cannot leak it). An account with a concurrency limit has that many numbered slots
+ * lost callback cannot leak it). The sweeper also frees a slot whose call ended while MongoDB could not take the
+ * slot back. An account with a concurrency limit has that many numbered slots
  * ({@code _id} {@code <account>#<n>}, taken by an upsert that a held slot refuses with a duplicate key); one
  * without holds a document of its own ({@code live}, {@code _id} the call).</li>
  * </ul>
@@ -38,6 +42,12 @@ import voipgateway.providers.ProviderAccount;
 public class Pacing {
 
     private static final long RETRY_MILLIS = 20;
+    private static final int BATCH = 500;
+    private static final long QUIET_MILLIS = 10_000;
+
+    /** The statuses of a call that holds its slot: being placed, or placed and not ended. */
+    private static final Set<String> HOLDING = Set.of(CallLifecycle.DIALING, CallLifecycle.UNKNOWN,
+            CallLifecycle.INITIATED, CallLifecycle.RINGING, CallLifecycle.ANSWERED);
 
     /** A call of an account without a concurrency limit holds this slot: its document in {@code live}. */
     static final String LIVE = "live";
@@ -45,15 +55,19 @@ public class Pacing {
     private final MongoCollection<Document> slots;
     private final MongoCollection<Document> live;
     private final MongoCollection<Document> rates;
+    private final MongoCollection<Document> calls;
     private final Clock clock;
     private final Duration longestCall;
     private final long marginMillis;
+    private volatile Object liveCursor;
+    private volatile Object slotsCursor;
 
     public Pacing(MongoDatabase db, Clock clock, Duration longestCall, Duration margin) {
         this.marginMillis = margin.toMillis();
         this.slots = db.getCollection("slots");
         this.live = db.getCollection(LIVE);
         this.rates = db.getCollection("rates");
+        this.calls = db.getCollection("calls");
         this.clock = clock;
         this.longestCall = longestCall;
     }
@@ -146,18 +160,23 @@ public class Pacing {
         free(slot, callId);
     }
 
-    /** The call (property {@code call}) reached a terminal status: the slot it holds is free. */
+    /**
+     * The call (property {@code call}) reached a terminal status: every slot it holds is free. A call may hold more
+     * than the one its outcome names: a first try's that could not be given back (MongoDB gone) beside a retry's
+     * (found by the fault runs); or none named, when the outcome was never written.
+     */
     public void releaseCall(@ExchangeProperty("call") Document call) {
         if (call == null) {
             return;
         }
-        if (call.getString("slot") != null) {
-            free(call.getString("slot"), call.getObjectId("_id"));
-        } else {
-            // the outcome that names the slot was never written (MongoDB went away after the dial; found by the
-            // fault runs): the slot is found by its call (slots holds at most the accounts' limits: a short scan)
-            live.deleteOne(new Document("_id", call.getObjectId("_id")));
-            slots.deleteOne(new Document("call", call.getObjectId("_id")));
+        ObjectId callId = call.getObjectId("_id");
+        String slot = call.getString("slot");
+        if (!LIVE.equals(slot)) {
+            // slots holds at most the accounts' limits: a short scan
+            slots.deleteMany(new Document("call", callId));
+        }
+        if (slot == null || LIVE.equals(slot)) {
+            live.deleteOne(new Document("_id", callId));
         }
     }
 
@@ -165,15 +184,61 @@ public class Pacing {
     public List<Document> overdue() {
         Document due = new Document("until", new Document("$lt", new Date(clock.millis())));
         List<Document> found = new ArrayList<>();
-        live.find(due).limit(100).forEach(held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
-        slots.find(new Document("call", new Document("$ne", null)).append("until", due.get("until"))).limit(100)
+        live.find(due).limit(BATCH).forEach(held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
+        slots.find(new Document("call", new Document("$ne", null)).append("until", due.get("until"))).limit(BATCH)
                 .forEach(held -> found.add(new Document("slot", held.getString("_id")).append("call", held.get("call"))));
         return found;
     }
 
-    /** An overdue slot ({@code {slot, call}} of {@link #overdue}) given back. */
-    public void free(Document overdue) {
-        free(overdue.getString("slot"), overdue.getObjectId("call"));
+    /**
+     * The next batch of held slots ({@code {slot, call}}), from where the last look stopped, for
+     * {@link #freeIfEnded}: each sweep looks at a batch of each collection, and comes round to every slot.
+     */
+    public List<Document> nextHeld() {
+        List<Document> found = new ArrayList<>();
+        liveCursor = page(live, liveCursor, held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
+        slotsCursor = page(slots, slotsCursor, held -> {
+            if (held.get("call") != null) {
+                found.add(new Document("slot", held.getString("_id")).append("call", held.get("call")));
+            }
+        });
+        return found;
+    }
+
+    /** One batch after {@code after} by {@code _id}; answers where the next starts (null: from the first again). */
+    private static Object page(MongoCollection<Document> held, Object after, Consumer<Document> each) {
+        Document filter = after == null ? new Document() : new Document("_id", new Document("$gt", after));
+        Object last = null;
+        int n = 0;
+        for (Document document : held.find(filter).sort(new Document("_id", 1)).limit(BATCH)) {
+            each.accept(document);
+            last = document.get("_id");
+            n++;
+        }
+        return n < BATCH ? null : last;
+    }
+
+    /**
+     * A slot ({@code {slot, call}} of {@link #nextHeld}) whose call no longer holds it (the call ended, failed, was
+     * released for a retry, or is gone, at least 10 s ago) while MongoDB could not take it back then: freed now.
+     * Answers the call's status when it freed the slot, else null.
+     */
+    public String freeIfEnded(Document held) {
+        ObjectId callId = held.getObjectId("call");
+        Document call = calls.find(new Document("_id", callId)).first();
+        String status = call == null ? "missing" : call.getString("status");
+        Date changed = call == null ? null : call.getDate("updatedAt");
+        if (HOLDING.contains(status) || changed != null && changed.getTime() > clock.millis() - QUIET_MILLIS) {
+            // live; or it changed just now, and its own release may still be on its way
+            return null;
+        }
+        free(held.getString("slot"), callId);
+        return status;
+    }
+
+    /** A slot ({@code {slot, call}} of {@link #overdue} or {@link #nextHeld}) given back. */
+    public void free(Document held) {
+        free(held.getString("slot"), held.getObjectId("call"));
     }
 
     private void free(String slot, ObjectId callId) {

@@ -73,7 +73,12 @@ class FaultRuns {
     }
 
     private record Outcome(String scenario, int requests, long placed, long dialledTwice, int callbacksLost,
-            int withoutOutcome, int slotsLeaked, long callbacksUnacknowledged, double seconds) {
+            int withoutOutcome, int slotsLeaked, long slotsFreedBySweeper, long callbacksUnacknowledged,
+            double seconds) {
+
+        boolean clean() {
+            return dialledTwice == 0 && callbacksLost == 0 && withoutOutcome == 0 && slotsLeaked == 0;
+        }
     }
 
     @Test
@@ -107,12 +112,12 @@ class FaultRuns {
 
         StringBuilder table = new StringBuilder(String.format("%nFault runs (%d s of load each: 4 REST callers"
                 + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms)%n", LOAD_SECONDS));
-        table.append(String.format("%-42s %8s %7s %8s %9s %9s %6s %8s %7s%n", "scenario", "requests", "placed",
-                "twice", "cb lost", "no outcome", "slots", "cb unack", "settled"));
+        table.append(String.format("%-42s %8s %7s %8s %9s %9s %6s %10s %8s %7s%n", "scenario", "requests", "placed",
+                "twice", "cb lost", "no outcome", "slots", "slots late", "cb unack", "settled"));
         for (Outcome o : outcomes) {
-            table.append(String.format("%-42s %8d %7d %8d %9d %9d %6d %8d %6.0fs%n", o.scenario(), o.requests(),
+            table.append(String.format("%-42s %8d %7d %8d %9d %9d %6d %10d %8d %6.0fs%n", o.scenario(), o.requests(),
                     o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(), o.slotsLeaked(),
-                    o.callbacksUnacknowledged(), o.seconds()));
+                    o.slotsFreedBySweeper(), o.callbacksUnacknowledged(), o.seconds()));
         }
         System.out.println(table);
         for (Outcome o : outcomes) {
@@ -131,6 +136,7 @@ class FaultRuns {
         } while (brokerPort == gatewayPort);
         String name = scenario.replaceAll("[^a-zA-Z0-9]+", "-");
         scenarioName = name;
+        Outcome outcome = null;
         try {
             startMongo();
             simulator = java(name + "-simulator", List.of("-jar", "target/voip-gateway.jar", "simulator",
@@ -156,12 +162,13 @@ class FaultRuns {
             load.finish();
             try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + mongoPort)) {
                 MongoDatabase db = client.getDatabase("voip");
-                // settled: every request has its outcome and the simulator has nothing more to report
+                // settled: every request has its outcome, the simulator has nothing more to report, and the
+                // sweeper's look (every 5 s here) has freed the slots of calls that ended
                 long deadline = System.currentTimeMillis() + 180_000;
                 long lastSent = -1;
                 while (System.currentTimeMillis() < deadline) {
                     long sent = simulatorCounts().path("callbacks.sent").asLong();
-                    if (withoutOutcome(db, load) == 0 && sent == lastSent) {
+                    if (withoutOutcome(db, load) == 0 && sent == lastSent && slotsLeaked(db) == 0) {
                         break;
                     }
                     lastSent = sent;
@@ -170,11 +177,12 @@ class FaultRuns {
                 writeProblems(db, load, name);
                 JsonNode counts = simulatorCounts();
                 Files.writeString(LOGS.resolve(name + "-simulator-counts.json"), counts.toPrettyString());
-                return new Outcome(scenario, load.keys().size(), counts.path("calls.placed").asLong(),
+                outcome = new Outcome(scenario, load.keys().size(), counts.path("calls.placed").asLong(),
                         counts.path("calls.dialledTwice").asLong(), callbacksLost(db), withoutOutcome(db, load),
-                        slotsLeaked(db), counts.path("callbacks.sent").asLong()
+                        slotsLeaked(db), slotsFreedBySweeper(name), counts.path("callbacks.sent").asLong()
                                 - counts.path("callbacks.acknowledged").asLong(),
                         (System.nanoTime() - started) / 1e9);
+                return outcome;
             }
         } finally {
             for (Process process : new Process[] {gateway, simulator, mongo}) {
@@ -182,9 +190,14 @@ class FaultRuns {
                     process.destroyForcibly().waitFor();
                 }
             }
-            try (var files = Files.walk(dir)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
+            if (outcome != null && !outcome.clean()) {
+                // kept for a look at what went wrong: the MongoDB file, the broker's journal
+                Files.move(dir, LOGS.resolve(name + "-data"));
+            } else {
+                try (var files = Files.walk(dir)) {
+                    for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
                 }
             }
         }
@@ -225,6 +238,7 @@ class FaultRuns {
         env.put("CAMEL_COMPONENT_HTTP_SO_TIMEOUT", "5000");
         env.put("VOIP_DIAL_CLAIM_SECONDS", "30");
         env.put("VOIP_ROUTES_RELOAD", "false");
+        env.put("VOIP_SWEEPER_PERIOD_MS", "5000");
         gateway = java(scenarioName + "-service", List.of("-XX:+UseSerialGC", "-Xmx256m", "-jar", "target/voip-gateway.jar"), env);
         await(() -> get("http://127.0.0.1:" + gatewayPort + "/health") == 200, 90, "the service");
     }
@@ -466,6 +480,15 @@ class FaultRuns {
                 lines.add(key + " " + answer);
             }
         });
+        // the calls whose slots the sweeper's look freed: how their release was lost
+        try (var log = Files.lines(LOGS.resolve(name + "-service.log"))) {
+            for (String line : log.filter(l -> l.contains("still held pacing slot")).toList()) {
+                java.util.regex.Matcher call = java.util.regex.Pattern.compile("call (\\p{XDigit}{24}) ").matcher(line);
+                Document stored = call.find() ? db.getCollection("calls")
+                        .find(new Document("_id", new org.bson.types.ObjectId(call.group(1)))).first() : null;
+                lines.add(line + (stored == null ? "" : " " + stored.toJson()));
+            }
+        }
         Files.write(LOGS.resolve(name + "-problems.txt"), lines);
     }
 
@@ -485,6 +508,14 @@ class FaultRuns {
             }
         }
         return lost;
+    }
+
+    /** Slots the sweeper's look freed: their calls had ended, but the slot's release had been lost. */
+    private static long slotsFreedBySweeper(String name) throws IOException {
+        Path log = LOGS.resolve(name + "-service.log");
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("still held pacing slot")).count();
+        }
     }
 
     /** Slots still held by a call that ended, was never dialled, or is not stored. */
