@@ -186,7 +186,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             broker = new EmbeddedBroker(dataDir, brokerPort,
                     settings.text("broker.calls-queue", "voip.outbound-calls"),
                     settings.text("broker.callbacks-queue", "voip.status-callbacks"));
-            // its journal loads while MongoDB starts (about 2 s each, measured)
+            // its journal loads while MongoDB starts and the routes are built (about 2 s, measured)
             brokerStarted = CompletableFuture.runAsync(broker::start,
                     task -> new Thread(task, "embedded-broker-start").start());
         }
@@ -220,9 +220,22 @@ public class GatewayConfiguration implements CamelConfiguration {
                 storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
 
         if (broker != null) {
-            awaitStart(brokerStarted);
             EmbeddedBroker started = broker;
-            context.addService(broker, true, true);
+            CompletableFuture<Void> brokerStart = brokerStarted;
+            // its journal loads while the routes are read and built; their consumers start after it
+            context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStarting(CamelContext camel) {
+                    awaitStart(brokerStart);
+                }
+
+                @Override
+                public void onContextStopped(CamelContext camel) {
+                    // last, once the consumers and the connections to it are closed; also after a failed start
+                    brokerStart.handle((ok, failure) -> null).join();
+                    started.stop();
+                }
+            });
             registry.bind("embeddedBroker", broker);
             registry.bind("brokerHealth", new BrokerHealthCheck(broker));
             for (String queue : List.of(settings.text("broker.calls-queue", "voip.outbound-calls"),
@@ -380,7 +393,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A server that cannot bind only warns and runs on deaf: refuse to start instead. */
     /** A part started in the background: its failure is the start's failure, as if it had started here. */
     private static void awaitStart(CompletableFuture<Void> started) {
         try {
@@ -390,6 +402,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
     }
 
+    /** A server that cannot bind only warns and runs on deaf: refuse to start instead. */
     private static void requirePortFree(String host, int port, String setting) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);

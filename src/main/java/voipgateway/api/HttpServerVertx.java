@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.TCPServerBase;
 
@@ -21,6 +22,8 @@ import io.vertx.core.net.impl.TCPServerBase;
  */
 public final class HttpServerVertx {
 
+    private static final long IDLE_WORKER_MILLIS = 60_000;
+
     private HttpServerVertx() {
     }
 
@@ -30,7 +33,9 @@ public final class HttpServerVertx {
     }
 
     public static Vertx create(VertxOptions options, BooleanSupplier started) {
-        Vertx vertx = Vertx.vertx(options);
+        // worker threads made as the load needs them, not all of them by the first few hundred requests
+        Vertx vertx = new VertxBuilder(options).executorServiceFactory(new OnDemandWorkers(IDLE_WORKER_MILLIS))
+                .init().vertx();
         return (Vertx) Proxy.newProxyInstance(HttpServerVertx.class.getClassLoader(),
                 new Class<?>[] {VertxInternal.class}, (proxy, method, args) -> {
                     Object result = invoke(vertx, method, args);

@@ -1,0 +1,64 @@
+package voipgateway.api;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The request workers: a thread only when none is idle, up to the pool's size, then a line; idle ones end. */
+class OnDemandWorkersTest {
+
+    private ThreadPoolExecutor pool;
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void tasksOneAfterAnotherShareOneThread() throws Exception {
+        pool = OnDemandWorkers.pool(Executors.defaultThreadFactory(), 400, 60_000);
+        for (int i = 0; i < 200; i++) {
+            CountDownLatch done = new CountDownLatch(1);
+            pool.execute(done::countDown);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            // the thread has taken up its next wait once the pool counts no task in it
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 0);
+        }
+        assertEquals(1, pool.getLargestPoolSize(), "a fixed pool would have made 200 threads");
+    }
+
+    @Test
+    void tasksAtOnceGetAThreadEachUpToTheSizeThenWaitInLineAndNoneIsLost() throws Exception {
+        pool = OnDemandWorkers.pool(Executors.defaultThreadFactory(), 8, 200);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 20; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ran.incrementAndGet();
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 8);
+        assertEquals(8, pool.getPoolSize());
+        assertEquals(12, pool.getQueue().size(), "beyond the size, tasks wait");
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 20);
+        // idle past 200 ms, the threads end
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
+    }
+}
