@@ -232,8 +232,8 @@ public class Pacing {
             // live; or it changed just now, and its own release may still be on its way
             return null;
         }
-        free(held.getString("slot"), callId);
-        return status;
+        // null too when the call's own release took it meanwhile (this batch was listed before it)
+        return free(held.getString("slot"), callId) ? status : null;
     }
 
     /** A slot ({@code {slot, call}} of {@link #overdue} or {@link #nextHeld}) given back. */
@@ -241,11 +241,11 @@ public class Pacing {
         free(held.getString("slot"), held.getObjectId("call"));
     }
 
-    private void free(String slot, ObjectId callId) {
+    /** Whether the slot was still held by the call. */
+    private boolean free(String slot, ObjectId callId) {
         if (LIVE.equals(slot)) {
-            live.deleteOne(new Document("_id", callId));
-        } else if (slot != null) {
-            slots.deleteOne(new Document("_id", slot).append("call", callId));
+            return live.deleteOne(new Document("_id", callId)).getDeletedCount() > 0;
         }
+        return slot != null && slots.deleteOne(new Document("_id", slot).append("call", callId)).getDeletedCount() > 0;
     }
 }

@@ -127,6 +127,19 @@ class PacingSlotsTest {
         assertEquals(3, held(), "the live calls keep theirs");
     }
 
+    /** A batch listed before a call's own release: the look does not report the slot as one it freed. */
+    @Test
+    void aSlotTheCallGaveBackAfterTheLookListedItIsNotReportedFreed() throws Exception {
+        ObjectId call = new ObjectId();
+        db.getCollection("calls").insertOne(new Document("_id", call).append("status", "completed"));
+        pacing.acquire(account(0), call, 0L, new DefaultExchange(new DefaultCamelContext()));
+        List<Document> listed = pacing.nextHeld();
+
+        pacing.releaseCall(new Document("_id", call).append("slot", Pacing.LIVE));
+
+        assertEquals(List.of(), listed.stream().map(pacing::freeIfEnded).filter(java.util.Objects::nonNull).toList());
+    }
+
     /** A call that ended just now gives its slot back itself: the sweeper's look leaves it to that. */
     @Test
     void aCallThatEndedJustNowKeepsItsSlotForItsOwnRelease() throws Exception {
