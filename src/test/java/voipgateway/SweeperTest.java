@@ -27,13 +27,7 @@ class SweeperTest extends GatewayTestSupport {
 
     @Test
     void aCallWithoutAFinalStatusIsSweptAndItsSlotFreed() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"8\"}");
-        Map<String, Object> body = providerBody();
-        body.put("maxConcurrentCalls", 1);
-        Response added = send("POST", "/voip/add-provider", body);
-        assertEquals(201, added.status(), added.body());
-        send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(), Map.of("agentId", AGENT));
+        accountWithOneSlot();
 
         Response placed = call("09000000001");
         assertEquals(201, placed.status(), placed.body());
@@ -55,12 +49,7 @@ class SweeperTest extends GatewayTestSupport {
     /** The end of a call applied while the slot's release was lost (MongoDB went away between the two writes). */
     @Test
     void aSlotStillHeldByACallThatEndedIsFreedAtTheSweepersNextLook() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"8\"}");
-        Map<String, Object> body = providerBody();
-        body.put("maxConcurrentCalls", 1);
-        Response added = send("POST", "/voip/add-provider", body);
-        send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(), Map.of("agentId", AGENT));
+        accountWithOneSlot();
         String id = call("09000000001").json().get("id").asText();
         Document slot = db().getCollection("slots").find(new Document("call", new ObjectId(id))).first();
         assertEquals(200, sansPbxCallback(id, "ANSWER").status());
@@ -75,5 +64,16 @@ class SweeperTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> call("09000000003").status() == 201);
         assertTrue(capturedLogs().contains("[sweeper] call " + id + " (completed) still held pacing slot"));
         assertEquals("completed", storedCall(id).getString("status"), "the ended call is left as it is");
+    }
+
+    /** A SansPBX account (WireMock) that allows one live call, its DID given to the agent. */
+    private void accountWithOneSlot() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"8\"}");
+        Map<String, Object> body = providerBody();
+        body.put("maxConcurrentCalls", 1);
+        Response added = send("POST", "/voip/add-provider", body);
+        assertEquals(201, added.status(), added.body());
+        send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(), Map.of("agentId", AGENT));
     }
 }

@@ -276,17 +276,7 @@ class FaultRuns {
     // --- the service's and the simulator's API ---
 
     private void setUpAccount() throws Exception {
-        String sim = "http://127.0.0.1:" + simulatorPort + "/pbxadmin/sanpbxapi/";
-        Map<String, Object> account = new LinkedHashMap<>();
-        account.put("provider", "SansPBX");
-        account.put("tokenEndpoint", sim + "gentoken");
-        account.put("dialEndpoint", sim + "dialcall");
-        account.put("accessToken", "0123456789abcdef0123456789abcdef");
-        account.put("accessKey", "demo-access-key");
-        account.put("appId", "6");
-        account.put("username", "demo-user");
-        account.put("password", "Demo@&1234!#");
-        account.put("did", "0124-6000001");
+        Map<String, Object> account = SimulatorAccount.sansPbx(simulatorPort);
         account.put("callsPerSecond", 20);
         account.put("maxConcurrentCalls", 200);
         HttpResponse<String> added = api("POST", "/voip/add-provider", JSON.writeValueAsString(account), null);

@@ -171,17 +171,7 @@ class FootprintBenchmark {
     }
 
     private void setUpAccount(String base, int simulatorPort) throws Exception {
-        String sim = "http://127.0.0.1:" + simulatorPort + "/pbxadmin/sanpbxapi/";
-        Map<String, Object> account = new LinkedHashMap<>();
-        account.put("provider", "SansPBX");
-        account.put("tokenEndpoint", sim + "gentoken");
-        account.put("dialEndpoint", sim + "dialcall");
-        account.put("accessToken", "0123456789abcdef0123456789abcdef");
-        account.put("accessKey", "demo-access-key");
-        account.put("appId", "6");
-        account.put("username", "demo-user");
-        account.put("password", "Demo@&1234!#");
-        account.put("did", "0124-6000001");
+        Map<String, Object> account = SimulatorAccount.sansPbx(simulatorPort);
         HttpResponse<String> added = api(base, "POST", "/voip/add-provider", JSON.writeValueAsString(account));
         assertEquals(201, added.statusCode(), added.body());
         String number = JSON.readTree(added.body()).at("/provider/dids/0/id").asText();
