@@ -15,7 +15,7 @@ import io.vertx.core.spi.ExecutorServiceFactory;
  * {@link ThreadPoolExecutor}, which starts a new thread for every task until it has them all: after 400 requests
  * the service kept 400 request threads (about 120 KB of stack each) even with 8 callers (measured: 489 threads).
  * Here a task gets a new thread only when none is idle, up to the pool's size; beyond it, tasks wait in line as
- * before; a thread idle for {@code idle} ends.
+ * before; a thread idle for {@code idleMillis} ends.
  */
 public final class OnDemandWorkers implements ExecutorServiceFactory {
 
