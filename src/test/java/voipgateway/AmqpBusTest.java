@@ -22,13 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class AmqpBusTest extends GatewayTestSupport {
 
     private EmbeddedBroker external;
+    private java.nio.file.Path externalData;
 
     @Override
     protected Map<String, String> properties() {
         if (external == null) {
             try {
                 int amqpPort = AvailablePortFinder.getNextAvailable();
-                external = new EmbeddedBroker(Files.createTempDirectory("external-broker"), amqpPort,
+                externalData = Files.createTempDirectory("external-broker");
+                external = new EmbeddedBroker(externalData, amqpPort,
                         "voip.outbound-calls", "voip.status-callbacks");
                 external.start();
             } catch (Exception e) {
@@ -39,8 +41,9 @@ class AmqpBusTest extends GatewayTestSupport {
     }
 
     @AfterAll
-    void stopExternal() {
+    void stopExternal() throws Exception {
         external.stop();
+        deleteTree(externalData);
     }
 
     @Test

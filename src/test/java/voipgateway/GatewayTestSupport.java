@@ -66,6 +66,8 @@ public abstract class GatewayTestSupport {
     protected static final String DIALCALL = "/pbxadmin/sanpbxapi/dialcall";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
+    /** Copies of the shipped routes the tests of a class made ({@link #copyOfShippedRoutes}), deleted after it. */
+    private static final java.util.Queue<Path> ROUTE_COPIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** HTTP/1.1, as dialers speak it (the JDK's default tries an h2c upgrade first). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -201,13 +203,17 @@ public abstract class GatewayTestSupport {
         } finally {
             stop();
             pbx.stop();
-            deleteDataDir();
+            // each class's MongoDB file and broker journal (tens of MB) would otherwise pile up in the temp directory
+            deleteTree(dataDir);
+            for (Path copy = ROUTE_COPIES.poll(); copy != null; copy = ROUTE_COPIES.poll()) {
+                deleteTree(copy);
+            }
         }
     }
 
-    /** Each class's MongoDB file and broker journal (tens of MB) would otherwise pile up in the temp directory. */
-    private void deleteDataDir() throws IOException {
-        try (var files = Files.walk(dataDir)) {
+    /** A directory and all it holds. */
+    protected static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
@@ -357,6 +363,7 @@ public abstract class GatewayTestSupport {
     protected static Map.Entry<Path, Map<String, String>> copyOfShippedRoutes() {
         try {
             Path routes = Files.createTempDirectory("routes");
+            ROUTE_COPIES.add(routes);
             Files.createDirectory(routes.resolve("providers"));
             for (String directory : List.of("", "providers")) {
                 try (var files = Files.list(Path.of("routes", directory))) {
