@@ -184,9 +184,9 @@ public class Pacing {
     public List<Document> overdue() {
         Document due = new Document("until", new Document("$lt", new Date(clock.millis())));
         List<Document> found = new ArrayList<>();
-        live.find(due).limit(BATCH).forEach(held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
+        live.find(due).limit(BATCH).forEach(held -> found.add(liveSlot(held)));
         slots.find(new Document("call", new Document("$ne", null)).append("until", due.get("until"))).limit(BATCH)
-                .forEach(held -> found.add(new Document("slot", held.getString("_id")).append("call", held.get("call"))));
+                .forEach(held -> found.add(numberedSlot(held)));
         return found;
     }
 
@@ -196,13 +196,23 @@ public class Pacing {
      */
     public List<Document> nextHeld() {
         List<Document> found = new ArrayList<>();
-        liveCursor = page(live, liveCursor, held -> found.add(new Document("slot", LIVE).append("call", held.get("_id"))));
+        liveCursor = page(live, liveCursor, held -> found.add(liveSlot(held)));
         slotsCursor = page(slots, slotsCursor, held -> {
             if (held.get("call") != null) {
-                found.add(new Document("slot", held.getString("_id")).append("call", held.get("call")));
+                found.add(numberedSlot(held));
             }
         });
         return found;
+    }
+
+    /** {@code {slot, call}} of a {@code live} document (keyed by its call). */
+    private static Document liveSlot(Document held) {
+        return new Document("slot", LIVE).append("call", held.get("_id"));
+    }
+
+    /** {@code {slot, call}} of a numbered slot. */
+    private static Document numberedSlot(Document held) {
+        return new Document("slot", held.getString("_id")).append("call", held.get("call"));
     }
 
     /** One batch after {@code after} by {@code _id}; answers where the next starts (null: from the first again). */
