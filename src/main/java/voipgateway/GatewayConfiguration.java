@@ -41,6 +41,7 @@ import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.api.HttpServerVertx;
+import voipgateway.api.Json;
 import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.callbacks.DeferredCallbacks;
@@ -87,6 +88,7 @@ import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
+import voipgateway.tenants.RateLimits;
 import voipgateway.tenants.TenantAdmin;
 
 /**
@@ -107,6 +109,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         long connectMillis = settings.whole("camel.component.http.connect-timeout", 1, 60_000);
         long responseMillis = settings.whole("camel.component.http.response-timeout", 1, 600_000);
+        long rateLimit = settings.whole("voip.rate-limit-requests", 1, 1_000_000);
         long ratePeriodMillis = settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
         checkRouteSettings(settings, connectMillis + responseMillis);
         int port = settings.port("camel.server.port", 0);
@@ -205,7 +208,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
+        registry.bind("jsonMapper", Json.MAPPER);
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));
+        registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries));
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
         registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
         bootstrapApiKey(storage.client().getDatabase(database), settings.text("voip.bootstrap-api-key", ""), demo);
@@ -253,8 +258,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(BrokerConnections.closing(busConnections), true, true);
         registry.bind("queuedCalls", new QueuedCalls());
 
-        registry.bind("errorResponses", new ErrorResponses(
-                Math.max(1, ratePeriodMillis / 1000)));
+        registry.bind("errorResponses", new ErrorResponses());
         // the adapters of routes/providers/*.yaml, as loaded now
         ProviderAdapters adapters = new ProviderAdapters();
         adapters.setCamelContext(context);
@@ -325,8 +329,6 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /** Settings the routes read themselves ({{...}}): checked here, since a route cannot refuse to start. */
     private static void checkRouteSettings(Settings settings, long providerRequestMillis) {
-        // Camel's throttle hangs every request with a maximum in the hundreds of millions
-        settings.whole("voip.rate-limit-requests", 1, 1_000_000);
         // a claim outlives the longest dial: two token requests and two dial requests, each at its limits
         Settings.require(settings.whole("voip.dial-claim-seconds", 1, 86_400) * 1000 > 4 * providerRequestMillis,
                 "voip.dial-claim-seconds", "must be longer than four provider requests at their timeouts ("

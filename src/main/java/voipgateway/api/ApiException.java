@@ -29,9 +29,9 @@ public class ApiException extends RuntimeException {
         return field;
     }
 
-    /** For a 429: when to ask again, in seconds (0: the API key's rate-limit period). */
+    /** For a 429: when to ask again, in seconds. */
     public int retryAfterSeconds() {
-        return 0;
+        return 1;
     }
 
     public static ApiException badRequest(String field, String message) {

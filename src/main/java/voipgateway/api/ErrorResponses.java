@@ -13,7 +13,6 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +24,6 @@ public class ErrorResponses {
 
     public static final String REASON_PROPERTY = "failureReason";
 
-    private final long retryAfterSeconds;
-
-    public ErrorResponses(long retryAfterSeconds) {
-        this.retryAfterSeconds = retryAfterSeconds;
-    }
     private static final String FAILURE_PROPERTY = "failure";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
@@ -51,8 +45,7 @@ public class ErrorResponses {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, failure.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (failure.status() == 429) {
-            exchange.getMessage().setHeader("Retry-After",
-                    failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : retryAfterSeconds);
+            exchange.getMessage().setHeader("Retry-After", failure.retryAfterSeconds());
         }
         return body(failure);
     }
@@ -71,9 +64,6 @@ public class ErrorResponses {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
-            }
-            if (t instanceof ThrottlerRejectedExecutionException) {
-                return new ApiException(429, "rate_limited", null, "too many requests for this API key; slow down");
             }
             if (t instanceof DirectConsumerNotAvailableException) {
                 // an adapter's file was deleted (or is being replaced) while a call through it was on its way

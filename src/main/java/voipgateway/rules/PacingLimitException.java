@@ -8,9 +8,4 @@ public class PacingLimitException extends ApiException {
     public PacingLimitException(String message) {
         super(429, "provider_account_busy", null, message);
     }
-
-    @Override
-    public int retryAfterSeconds() {
-        return 1;
-    }
 }

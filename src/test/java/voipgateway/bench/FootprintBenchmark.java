@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Start-up and memory of the service as a process of its own, run two ways side by side: {@code java -jar} with the
  * JVM's defaults, and {@code bin/voip-gateway} (a class-data-sharing archive written by the first start, the
- * client compiler, the serial collector, a 192 MB heap). Each: a first start on new data (stopped normally, which
+ * client compiler, the serial collector, a 128 MB heap). Each: a first start on new data (stopped normally, which
  * writes the archive), three timed starts (from the process' start to the "ready" line), then, against the provider
  * simulator in a process of its own, 0 ms dials from 8 callers (1,500 to warm up, 3,000 timed) and 1.5 s dials with
  * 300 in flight (600): calls/s, p50, and the resident memory and threads after, and 70 s later at rest. Not part
