@@ -18,10 +18,8 @@ class RateLimitsTest {
     private final RateLimits limits = new RateLimits(5, Duration.ofSeconds(60), 100, now::get);
 
     @Test
-    void theLimitAtOnceThenOneMoreEachTwelfthOfTheMinute() {
-        for (int i = 0; i < 5; i++) {
-            assertDoesNotThrow(() -> limits.take("key"));
-        }
+    void theLimitAtOnceThenOneMoreEveryTwelveSeconds() {
+        takeAllowance("key");
         assertEquals(12, refusedFor("key"), "the sixth waits for one fifth of the minute");
 
         now.addAndGet(11 * SECOND);
@@ -33,9 +31,7 @@ class RateLimitsTest {
 
     @Test
     void aRefusalDoesNotUseTheAllowance() {
-        for (int i = 0; i < 5; i++) {
-            limits.take("key");
-        }
+        takeAllowance("key");
         for (int i = 0; i < 100; i++) {
             refusedFor("key");
         }
@@ -45,21 +41,15 @@ class RateLimitsTest {
 
     @Test
     void aKeyUnusedForAPeriodHasItsWholeAllowanceAgain() {
-        for (int i = 0; i < 5; i++) {
-            limits.take("key");
-        }
+        takeAllowance("key");
         now.addAndGet(60 * SECOND);
-        for (int i = 0; i < 5; i++) {
-            assertDoesNotThrow(() -> limits.take("key"));
-        }
+        takeAllowance("key");
         assertEquals(12, refusedFor("key"), "never more than the limit at once");
     }
 
     @Test
     void eachKeyHasItsOwnAllowance() {
-        for (int i = 0; i < 5; i++) {
-            limits.take("one");
-        }
+        takeAllowance("one");
         refusedFor("one");
         assertDoesNotThrow(() -> limits.take("another"));
     }
@@ -72,6 +62,13 @@ class RateLimitsTest {
         }
         assertEquals(1, assertThrows(RateLimits.RateLimitedException.class, () -> high.take("key"))
                 .retryAfterSeconds());
+    }
+
+    /** The key's whole allowance, at once: every one let through. */
+    private void takeAllowance(String key) {
+        for (int i = 0; i < 5; i++) {
+            assertDoesNotThrow(() -> limits.take(key));
+        }
     }
 
     private int refusedFor(String key) {
