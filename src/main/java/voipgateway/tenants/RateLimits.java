@@ -17,7 +17,8 @@ import voipgateway.api.ApiException;
  * The generic cell rate algorithm: one number per key (when its allowance is next full), moved by a
  * compare-and-set, so the memory a key costs does not grow with its limit and requests never wait on a lock. Camel's
  * throttle, used before, kept an object per allowed request per key (24 MB a key at a limit of 1,000,000) behind
- * one lock. Keys not seen for a period are forgotten (nothing is lost: their allowance is full again).
+ * one lock. Keys not seen for a period are forgotten (nothing is lost: their allowance is full again); beyond
+ * {@code voip.cache-entries} keys in use at once, the least used ones are forgotten sooner and start again full.
  */
 public class RateLimits {
 
