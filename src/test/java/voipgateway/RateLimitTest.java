@@ -9,8 +9,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each API key gets voip.rate-limit-requests per period, at most that many at once; beyond that, 429 with Retry-After. */
+/**
+ * Each API key gets voip.rate-limit-requests per period, at most that many at once; beyond that, 429 with Retry-After.
+ */
 class RateLimitTest extends GatewayTestSupport {
 
     @Override
@@ -29,8 +32,9 @@ class RateLimitTest extends GatewayTestSupport {
                 .header("Authorization", "Bearer " + API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertEquals(429, limited.statusCode(), limited.body());
-        assertEquals("12", limited.headers().firstValue("Retry-After").orElse(""),
-                "the next request is let through after a fifth of the minute");
+        // the next one is let through a fifth of the minute after the first: less the time the first five took
+        int retryAfter = Integer.parseInt(limited.headers().firstValue("Retry-After").orElse("0"));
+        assertTrue(retryAfter >= 10 && retryAfter <= 12, "Retry-After " + retryAfter);
         assertEquals("rate_limited", JSON.readTree(limited.body()).get("error").asText());
         assertEquals(401, sendAs("another-key", "GET", "/voip/numbers", null, null).status(),
                 "the limit is per key: an unknown key is still just unknown");
