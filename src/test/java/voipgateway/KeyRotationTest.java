@@ -5,13 +5,14 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.jasypt.encryption.pbe.StandardPBEStringEncryptor;
+import org.jasypt.exceptions.EncryptionOperationNotPossibleException;
 import org.jasypt.iv.RandomIvGenerator;
 import org.junit.jupiter.api.Test;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.KeyRotation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * Rotating VOIP_ENCRYPTION_KEY without downtime: the service restarted with the new key and the old one as
@@ -42,7 +43,7 @@ class KeyRotationTest extends GatewayTestSupport {
         Document credentials = db().getCollection("voipproviders").find().first().get("credentials", Document.class);
         assertEquals(PASSWORD, decrypt(NEW_KEY, credentials.getString("password")));
         assertEquals(ACCESS_TOKEN, decrypt(NEW_KEY, credentials.getString("accessToken")));
-        assertThrows(Exception.class, () -> decrypt(KEY, credentials.getString("password")));
+        assertNotEquals(PASSWORD, decryptOrNull(KEY, credentials.getString("password")), "the old key reads it no more");
         assertEquals(200, send("POST", "/voip/add-provider", providerBody()).status(),
                 "the same account is still found (its fingerprint moved to the new key too)");
         assertEquals(1, db().getCollection("voipproviders").countDocuments());
@@ -51,6 +52,18 @@ class KeyRotationTest extends GatewayTestSupport {
                 "application/json", JSON.writeValueAsString(Map.of("Linkedid", "31", "disposition", "ANSWER",
                         "custom_field", Map.of("record_id", callId))));
         assertEquals(200, callback.status(), "a callback URL handed out before the rotation still works");
+    }
+
+    /**
+     * Null when the key cannot read it. A wrong key does not always fail: about one time in 256 the padding of what it
+     * decrypts happens to be valid, and it answers noise.
+     */
+    private static String decryptOrNull(String key, String stored) {
+        try {
+            return decrypt(key, stored);
+        } catch (EncryptionOperationNotPossibleException e) {
+            return null;
+        }
     }
 
     private static String decrypt(String key, String stored) {
