@@ -1,8 +1,11 @@
 package voipgateway.storage;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
+import voipgateway.storage.embedded.EmbeddedDatabase;
+import voipgateway.storage.embedded.StoreFormat;
 
 /**
  * The embedded server's H2 backend, committing every command's changes to its file before it is answered. H2's
@@ -13,6 +16,9 @@ import io.netty.channel.Channel;
  *
  * <p>Commits are grouped: while one runs, the writes that finish meanwhile wait for the next one, which covers
  * them all (one commit per write halved the writes a second; measured in issue 12's note).
+ *
+ * <p>Documents and unique indexes are kept in BSON ({@link EmbeddedDatabase}); a file of an earlier release is
+ * converted once when opened ({@link StoreFormat}).
  */
 public class DurableH2Backend extends H2Backend {
 
@@ -23,7 +29,12 @@ public class DurableH2Backend extends H2Backend {
     private boolean committing;
 
     public DurableH2Backend(String file) {
-        super(file);
+        super(StoreFormat.open(file));
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new EmbeddedDatabase(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override
