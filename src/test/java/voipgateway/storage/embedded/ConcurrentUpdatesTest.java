@@ -12,11 +12,10 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import voipgateway.storage.DurableH2Backend;
+import voipgateway.ExternalMongo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,9 +34,8 @@ class ConcurrentUpdatesTest {
 
     @Test
     void everyConcurrentChangeIsAppliedAndSurvivesARestart() throws Exception {
-        String file = dir.resolve("mongo.mv.db").toString();
-        MongoServer server = new MongoServer(new DurableH2Backend(file));
-        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+        ExternalMongo mongo = new ExternalMongo(dir.resolve("mongo.mv.db"));
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
             MongoCollection<Document> calls = client.getDatabase("voip").getCollection("calls");
             for (int i = 0; i < CALLS; i++) {
                 calls.insertOne(new Document("_id", "call-" + i).append("version", 0).append("events", List.of()));
@@ -61,11 +59,11 @@ class ConcurrentUpdatesTest {
             }
             writers.shutdown();
         } finally {
-            server.shutdownNow();
+            mongo.stop();
         }
 
-        server = new MongoServer(new DurableH2Backend(file));
-        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+        mongo.start();
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
             long versions = 0;
             long events = 0;
             for (Document call : client.getDatabase("voip").getCollection("calls").find()) {
@@ -75,7 +73,7 @@ class ConcurrentUpdatesTest {
             assertEquals(WRITERS * UPDATES_EACH, versions);
             assertEquals(WRITERS * UPDATES_EACH, events);
         } finally {
-            server.shutdownNow();
+            mongo.stop();
         }
     }
 }
