@@ -60,6 +60,7 @@ import voipgateway.health.HealthReport;
 import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.health.ReadyLog;
+import voipgateway.logging.CurrentExchange;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderAccount;
 import voipgateway.providers.ProviderAdapters;
@@ -148,6 +149,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         HttpFallbackAnswers fallbackAnswers = new HttpFallbackAnswers(port,
                 routeReload == null ? () -> false : routeReload::reloading);
         context.addStartupListener(fallbackAnswers);
+        // log lines carry the call, tenant and provider of the exchange that writes them (voipgateway.logging)
+        context.getCamelContextExtension().addInterceptStrategy(new CurrentExchange());
         context.addStartupListener(new ReadyLog(port, demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
         // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight
