@@ -74,6 +74,7 @@ import voipgateway.rules.CallingPolicy;
 import voipgateway.rules.CallingRules;
 import voipgateway.rules.CallingWindow;
 import voipgateway.rules.DoNotCall;
+import voipgateway.rules.LiveCalls;
 import voipgateway.rules.Pacing;
 import voipgateway.rules.Sweeper;
 import voipgateway.rules.ScheduledCalls;
@@ -279,7 +280,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
         registry.bind("doNotCall", new DoNotCall());
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
-        registry.bind("pacing", new Pacing(storage.client().getDatabase(database), clock,
+        // added after the storage, so it stops first and stores what is pending
+        LiveCalls liveCalls = new LiveCalls(storage.client().getDatabase(database).getCollection("live"));
+        context.addService(liveCalls, true, true);
+        registry.bind("liveCalls", liveCalls);
+        registry.bind("pacing", new Pacing(storage.client().getDatabase(database), liveCalls, clock,
                 settings.seconds("voip.max-call-seconds", 1, 86_400)
                         .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400)),
                 settings.millis("voip.pacing.margin-ms", 0, 1_000)));

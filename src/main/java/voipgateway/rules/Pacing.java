@@ -13,7 +13,6 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.PushOptions;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Exchange;
@@ -33,7 +32,8 @@ import voipgateway.providers.ProviderAccount;
  * lost callback cannot leak it). The sweeper also frees a slot whose call ended while MongoDB could not take the
  * slot back. An account with a concurrency limit has that many numbered slots
  * ({@code _id} {@code <account>#<n>}, taken by an upsert that a held slot refuses with a duplicate key); one
- * without holds a document of its own ({@code live}, {@code _id} the call).</li>
+ * without holds a document of its own ({@code live}, {@code _id} the call), written in batches off the request
+ * path ({@link LiveCalls}).</li>
  * </ul>
  * Over a limit, {@link #acquire} waits up to property {@code pacingWaitMillis} (the queue and the scheduler wait;
  * REST does not) and then throws {@link PacingLimitException}. Exchange properties: reads {@code account},
@@ -54,6 +54,7 @@ public class Pacing {
 
     private final MongoCollection<Document> slots;
     private final MongoCollection<Document> live;
+    private final LiveCalls liveCalls;
     private final MongoCollection<Document> rates;
     private final MongoCollection<Document> calls;
     private final Clock clock;
@@ -62,10 +63,11 @@ public class Pacing {
     private volatile Object liveCursor;
     private volatile Object slotsCursor;
 
-    public Pacing(MongoDatabase db, Clock clock, Duration longestCall, Duration margin) {
+    public Pacing(MongoDatabase db, LiveCalls liveCalls, Clock clock, Duration longestCall, Duration margin) {
         this.marginMillis = margin.toMillis();
         this.slots = db.getCollection("slots");
         this.live = db.getCollection(LIVE);
+        this.liveCalls = liveCalls;
         this.rates = db.getCollection("rates");
         this.calls = db.getCollection("calls");
         this.clock = clock;
@@ -101,8 +103,7 @@ public class Pacing {
         Document held = new Document("call", callId).append("account", account.id())
                 .append("until", new Date(now.getTime() + longestCall.toMillis()));
         if (max <= 0) {
-            // keyed by the call: one index on the embedded server (each unique index is a lookup per write there)
-            live.replaceOne(new Document("_id", callId), held, new ReplaceOptions().upsert(true));
+            liveCalls.hold(callId, held);
             exchange.setProperty("slot", LIVE);
             return null;
         }
@@ -157,7 +158,11 @@ public class Pacing {
 
     /** The dial failed before the provider took the call: the slot it took (property {@code slot}) is free. */
     public void release(@ExchangeProperty("slot") String slot, @ExchangeProperty("callId") ObjectId callId) {
-        free(slot, callId);
+        if (LIVE.equals(slot)) {
+            liveCalls.end(callId);
+        } else {
+            free(slot, callId);
+        }
     }
 
     /**
@@ -176,7 +181,7 @@ public class Pacing {
             slots.deleteMany(new Document("call", callId));
         }
         if (slot == null || LIVE.equals(slot)) {
-            live.deleteOne(new Document("_id", callId));
+            liveCalls.end(callId);
         }
     }
 

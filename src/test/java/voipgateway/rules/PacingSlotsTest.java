@@ -33,6 +33,7 @@ class PacingSlotsTest {
     private MongoServer server;
     private MongoClient client;
     private MongoDatabase db;
+    private LiveCalls liveCalls;
     private Pacing pacing;
 
     @BeforeEach
@@ -40,7 +41,8 @@ class PacingSlotsTest {
         server = new MongoServer(H2Backend.inMemory());
         client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
         db = client.getDatabase("voip");
-        pacing = new Pacing(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(250));
+        liveCalls = new LiveCalls(db.getCollection("live"));
+        pacing = new Pacing(db, liveCalls, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(250));
     }
 
     @AfterEach
@@ -49,7 +51,9 @@ class PacingSlotsTest {
         server.shutdownNow();
     }
 
+    /** Slots held as stored, once the live calls' pending changes are written. */
     private long held() {
+        liveCalls.write();
         return db.getCollection("live").countDocuments()
                 + db.getCollection("slots").countDocuments(new Document("call", new Document("$ne", null)));
     }
@@ -133,9 +137,11 @@ class PacingSlotsTest {
         ObjectId call = new ObjectId();
         db.getCollection("calls").insertOne(new Document("_id", call).append("status", "completed"));
         pacing.acquire(account(0), call, 0L, new DefaultExchange(new DefaultCamelContext()));
+        liveCalls.write();
         List<Document> listed = pacing.nextHeld();
 
         pacing.releaseCall(new Document("_id", call).append("slot", Pacing.LIVE));
+        liveCalls.write();
 
         assertEquals(List.of(), listed.stream().map(pacing::freeIfEnded).filter(java.util.Objects::nonNull).toList());
     }
