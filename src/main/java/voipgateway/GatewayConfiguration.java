@@ -74,6 +74,7 @@ import voipgateway.rules.CallingPolicy;
 import voipgateway.rules.CallingRules;
 import voipgateway.rules.CallingWindow;
 import voipgateway.rules.DoNotCall;
+import voipgateway.rules.DoNotCallLists;
 import voipgateway.rules.LiveCalls;
 import voipgateway.rules.Pacing;
 import voipgateway.rules.Sweeper;
@@ -278,7 +279,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("hangups", new Hangups(clock));
         registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
-        registry.bind("doNotCall", new DoNotCall());
+        registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(storage.client().getDatabase(database), clock, cacheAge,
+                (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000))));
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
         // added after the storage, so it stops first and stores what is pending
         LiveCalls liveCalls = new LiveCalls(storage.client().getDatabase(database).getCollection("live"));

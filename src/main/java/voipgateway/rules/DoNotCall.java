@@ -26,18 +26,41 @@ import voipgateway.storage.MongoRequests;
 
 /**
  * A tenant's do-not-call list ({@code dnc}): one document per number, its {@code _id} the tenant and the number
- * as dialled ({@code 0} and 10 digits), so the check before every dial is one read by {@code _id}, however long
- * the list. Numbers are normalised as calls are: every writing of a number is one entry.
+ * as dialled ({@code 0} and 10 digits). The check before every dial answers from memory ({@link DoNotCallLists});
+ * a list too long to keep there is read by {@code _id}, however long. Numbers are normalised as calls are: every
+ * writing of a number is one entry. Exchange properties of the check: reads {@code tenantId}, {@code request};
+ * sets {@code dncChecked} (answered from memory) and then {@code dncEntry} (the number is listed).
  */
 public class DoNotCall {
 
     private static final int MAX_PAGE = 200;
 
+    private final DoNotCallLists lists;
+
+    public DoNotCall(DoNotCallLists lists) {
+        this.lists = lists;
+    }
+
     static String id(String tenant, String callTo) {
         return tenant + "|" + callTo;
     }
 
-    /** The check before a dial: the request's number on the tenant's list. */
+    /** The check before a dial, from memory: property {@code dncChecked} set when it could answer. */
+    public void check(@ExchangeProperty("tenantId") String tenant,
+            @ExchangeProperty("request") OutboundCallRequest request, Exchange exchange) {
+        Boolean listed = lists.listed(tenant, request.callTo());
+        if (listed != null) {
+            exchange.setProperty("dncChecked", true);
+            exchange.setProperty("dncEntry", listed ? new Document("phone", request.callTo()) : null);
+        }
+    }
+
+    /** After a change of the tenant's list (its numbers written): counted, so every instance reads it again. */
+    public void changed(@ExchangeProperty("tenantId") String tenant) {
+        lists.changed(tenant);
+    }
+
+    /** The check before a dial, for a list too long to keep in memory: the request's number on the tenant's list. */
     public void queryNumber(@ExchangeProperty("tenantId") String tenant,
             @ExchangeProperty("request") OutboundCallRequest request, Message message) {
         MongoRequests.query(message, Filters.eq("_id", id(tenant, request.callTo())));
