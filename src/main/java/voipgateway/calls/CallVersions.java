@@ -16,15 +16,18 @@ import voipgateway.storage.MongoRequests;
  * writers of one call (the dial's outcome, status callbacks, a settlement) can never overwrite each other: the
  * loser reads the call again and computes its change from what it finds. Exchange properties, read and written
  * by the route {@code change-call}: {@code callId}, {@code call} (the call as last read or written; null = read
- * it), {@code callChange} (a {@link CallChange}), {@code callChanged} (done), {@code callApplied} (written).
+ * it), {@code callChange} (a {@link CallChange}), {@code callChanged} (done), {@code callApplied} (written), and
+ * {@code callToRead} for the route's own test (a predicate over the call document itself would render all of it
+ * into its failure message whenever the call is known).
  */
 public class CallVersions {
 
     public static final String VERSION = "version";
 
-    public void start(Exchange exchange) {
+    public void start(@ExchangeProperty("call") Document call, Exchange exchange) {
         exchange.setProperty("callChanged", false);
         exchange.setProperty("callApplied", false);
+        exchange.setProperty("callToRead", call == null);
     }
 
     public void queryCall(@ExchangeProperty("callId") ObjectId callId, Message message) {
@@ -54,6 +57,7 @@ public class CallVersions {
     /** Written: the call as it is now. Lost a race: read it again. */
     public void settle(Document after, Exchange exchange) {
         exchange.setProperty("call", after);
+        exchange.setProperty("callToRead", after == null);
         exchange.setProperty("callChanged", after != null);
         exchange.setProperty("callApplied", after != null);
     }
