@@ -29,7 +29,7 @@ import voipgateway.storage.ReadCache;
  * calling window of the request's purpose in the callee's zone. A tenant's rules are read once and kept like the
  * other request-path reads (see ReadCache); a change through this instance counts at once.
  * Exchange properties: reads {@code tenantId}, {@code request}, {@code rules}, {@code dncEntry}; sets {@code rules},
- * {@code verdict}.
+ * {@code rulesToRead}, {@code verdict}.
  */
 public class CallingPolicy {
 
@@ -45,8 +45,12 @@ public class CallingPolicy {
         this.tenants = new ReadCache<>(maxAge, maxEntries);
     }
 
+    /** The tenant's rules if kept (property {@code rules}); property {@code rulesToRead} when they are not. */
     public void lookUp(@ExchangeProperty("tenantId") String tenant, Exchange exchange) {
-        exchange.setProperty("rules", tenants.get(tenant));
+        CallingRules rules = tenants.get(tenant);
+        exchange.setProperty("rules", rules);
+        // the route tests this flag, not the rules: a predicate that does not hold renders both its sides
+        exchange.setProperty("rulesToRead", rules == null);
     }
 
     public void queryTenant(@ExchangeProperty("tenantId") String tenant, Message message) {
