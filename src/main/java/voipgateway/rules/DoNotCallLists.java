@@ -9,9 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 
@@ -65,8 +64,7 @@ public class DoNotCallLists {
 
     /** The tenant's list was changed through this instance (its numbers are written): counted, and read again. */
     public void changed(String tenant) {
-        versions.findOneAndUpdate(Filters.eq("_id", tenant), Updates.inc("version", 1L),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        versions.updateOne(Filters.eq("_id", tenant), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
         lists.remove(tenant);
     }
 
