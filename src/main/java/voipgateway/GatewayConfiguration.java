@@ -87,6 +87,7 @@ import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.metrics.GatewayMetrics;
+import voipgateway.metrics.OperationRouteMetrics;
 import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
@@ -180,6 +181,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         GatewayMetrics metrics = new GatewayMetrics(meters);
         registry.bind("gatewayMetrics", metrics);
+        OperationRouteMetrics.install(context);
 
         CredentialCipher cipher = new CredentialCipher(
                 EncryptionKeys.resolve(settings.text("voip.encryption-key", ""), demo, dataDir),

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /metrics: what the service did, as Prometheus metrics. */
@@ -38,6 +39,10 @@ class MetricsTest extends GatewayTestSupport {
         assertMetric(text, "voip_provider_breaker_state{account=\"" + account + "\"} 0.0");
         assertMetric(text, "voip_queue_depth{queue=\"voip.outbound-calls\"} 0.0");
         assertMetric(text, "camel_exchanges_total{camelContext=\"voip-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"place-outbound-call\"} 1.0");
+        assertMetric(text, "camel_exchanges_total{camelContext=\"voip-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"sanspbx-status-callback\"} 2.0");
+        // the steps an operation calls are timed as part of it, not each on its own
+        assertFalse(text.contains("routeId=\"dial-once\""), text);
+        assertFalse(text.contains("routeId=\"change-call\""), text);
     }
 
     private static void assertMetric(String text, String line) {

@@ -1,5 +1,7 @@
 package voipgateway.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.test.AvailablePortFinder;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import voipgateway.GatewayTestSupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -33,19 +37,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Outbound calls at concurrency, side by side with the physical limit: a client posting dialcall straight to the
  * same PBX stand-in, with the same number of callers. Reports calls/s and latency percentiles of both, and what
- * the gateway adds over the limit; then status callbacks and {@code GET /calls/{id}} on the calls it placed.
+ * the gateway adds over the limit; then status callbacks and {@code GET /calls/{id}} on the calls it placed. Each
+ * line says how busy the JIT compiler was meanwhile (after the warm-up, see WARM_UP_ROUNDS, it should be near 0).
  * {@code -Dbench.stored-calls=200000} seeds that many finished calls first (the scale run: the same figures should
  * come out). Not part of the normal test run:
- * {@code mvn -B test -Dtest=ConcurrentCallBenchmark -Dbenchmark.skip=none [-Dbench.stored-calls=200000]}.
+ * {@code mvn -B test -Dtest=ConcurrentCallBenchmark -Dbenchmark.skip=none [-Dbench.stored-calls=200000]
+ * [-Dbench.warm-up-rounds=20]}.
  */
 @Tag("benchmark")
 class ConcurrentCallBenchmark extends GatewayTestSupport {
 
-    private static final String DIAL_BODY = "{\"appid\": 6, \"call_to\": \"09000000001\", \"caller_id\": \"6000001\"}";
+    /** The stand-in answers this number at once, and {@link #SLOW} after 1.5 s. */
+    private static final String FAST = "09000000001";
+    private static final String SLOW = "09000000002";
 
     private static final int STORED_CALLS = Integer.getInteger("bench.stored-calls", 0);
-    /** Calls through each path before the 0 ms scenario is measured (the JIT is still busy long after start). */
-    private static final int WARM_UP = Integer.getInteger("bench.warm-up", 400);
+    /**
+     * Warm-up before the 0 ms scenario: rounds of 1,000 calls through each path until the JIT compiler is quiet (it
+     * compiled for less than 5 % of a round's time) or this many rounds have run. On 2 cores the server compiler
+     * still took about a core for minutes after 3,000 calls: measured before it is done, the figures are its.
+     */
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warm-up-rounds", 20);
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private final HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Queue<String> placed = new ConcurrentLinkedQueue<>();
@@ -69,24 +82,58 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
 
         StringBuilder report = new StringBuilder(String.format("%nConcurrent outbound call benchmark (2-core machine,"
                 + " embedded MongoDB, %,d finished calls stored before, seeded in %.0f s)%n", STORED_CALLS, seedSeconds));
-        report.append(String.format("%-52s %10s %9s %9s %9s%n", "", "calls/s", "p50 ms", "p99 ms", "max ms"));
-        runScenario(report, 0, 8, 2_000, WARM_UP);
-        runScenario(report, 1_500, 300, 600, 300);
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(2).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\",\"call_id\":\"1\"}")));
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(1).withRequestBody(containing(SLOW))
+                .willReturn(aResponse().withFixedDelay(1_500).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"success\",\"call_id\":\"1\"}")));
+        report.append(warmUp());
+        report.append(String.format("%-52s %10s %9s %9s %9s %8s%n", "", "calls/s", "p50 ms", "p99 ms", "max ms",
+                "JIT %"));
+        runScenario(report, "provider 0 ms, 8 callers", FAST, 8, 2_000, 0);
+        // 300 in flight: the callers start one after another over one provider answer's time (200 arrivals/s), as
+        // calls placed all day would come; then the same 300 starting at one instant (how fast a burst gets in)
+        runScenario(report, "provider 1500 ms, 300 in flight", SLOW, 300, 900, 1_500);
+        runScenario(report, "provider 1500 ms, 300 at one instant", SLOW, 300, 600, 0);
 
         List<String> ids = new ArrayList<>(placed);
         Iterator<String> forCallbacks = ids.iterator();
         Result callbacks = run(8, 1_000, () -> callback(forCallbacks));
         Iterator<String> forReads = ids.iterator();
         Result reads = run(8, 1_000, () -> read(forReads));
-        report.append(String.format("%-52s %10.0f %9.1f %9.1f %9.1f%n", "status callback (applied), 8 senders",
-                callbacks.perSecond(), callbacks.percentile(50), callbacks.percentile(99), callbacks.percentile(100)));
-        report.append(String.format("%-52s %10.0f %9.1f %9.1f %9.1f%n", "GET /calls/{id}, 8 clients",
-                reads.perSecond(), reads.percentile(50), reads.percentile(99), reads.percentile(100)));
+        report.append(callbacks.line("status callback (applied), 8 senders"));
+        report.append(reads.line("GET /calls/{id}, 8 clients"));
         // listing scans the collection on the embedded server: its cost is expected to grow with the data
         Result lists = run(2, 20, () -> send("GET", "/calls?limit=50", null).status() == 200 ? 201 : -1);
-        report.append(String.format("%-52s %10.1f %9.1f %9.1f %9.1f%n", "GET /calls?limit=50 (a scan), 2 clients",
-                lists.perSecond(), lists.percentile(50), lists.percentile(99), lists.percentile(100)));
+        report.append(lists.line("GET /calls?limit=50 (a scan), 2 clients"));
         System.out.println(report);
+    }
+
+    /**
+     * The warm-up rounds (see WARM_UP_ROUNDS): each runs both scenarios, straight and through the gateway, then
+     * callbacks and reads.
+     */
+    private String warmUp() throws Exception {
+        int rounds = 0;
+        double jitShare = 1;
+        long started = System.nanoTime();
+        while (rounds < WARM_UP_ROUNDS && jitShare >= 0.05) {
+            long roundStart = System.nanoTime();
+            long jitStart = JIT.getTotalCompilationTime();
+            run(8, 1_000, () -> placeCall(FAST));
+            run(8, 1_000, () -> dialDirectly(FAST));
+            run(300, 300, 1_500, () -> placeCall(SLOW));
+            run(300, 300, 1_500, () -> dialDirectly(SLOW));
+            Iterator<String> ids = new ArrayList<>(placed).iterator();
+            run(8, 1_000, () -> callback(ids));
+            Iterator<String> again = new ArrayList<>(placed).iterator();
+            run(8, 1_000, () -> read(again));
+            placed.clear();
+            jitShare = (JIT.getTotalCompilationTime() - jitStart) / ((System.nanoTime() - roundStart) / 1e6);
+            rounds++;
+        }
+        return String.format("warm-up: %d rounds of 1,000 calls, callbacks and reads in %.0f s; the JIT compiler took"
+                + " %.0f %% of a core in the last%n", rounds, (System.nanoTime() - started) / 1e9, jitShare * 100);
     }
 
     private synchronized String next(Iterator<String> ids) {
@@ -126,47 +173,54 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
     }
 
     /** {@code calls} calls from {@code callers} concurrent callers, through the gateway and straight to the PBX. */
-    private void runScenario(StringBuilder report, int providerMillis, int callers, int calls, int warmUp)
-            throws Exception {
-        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).willReturn(aResponse().withFixedDelay(providerMillis)
-                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\",\"call_id\":\"1\"}")));
-        run(callers, warmUp, () -> call("09000000001").status());
-        run(callers, warmUp, this::dialDirectly);
+    private void runScenario(StringBuilder report, String scenario, String number, int callers, int calls,
+            long spreadMillis) throws Exception {
+        Result limit = run(callers, calls, spreadMillis, () -> dialDirectly(number));
+        Result gateway = run(callers, calls, spreadMillis, () -> placeCall(number));
 
-        Result limit = run(callers, calls, this::dialDirectly);
-        Result gateway = run(callers, calls, this::placeCall);
-
-        String scenario = "provider " + providerMillis + " ms, " + callers + " callers";
-        report.append(String.format("%-52s %10.0f %9.1f %9.1f %9.1f%n", scenario + ": direct (limit)",
-                limit.perSecond(), limit.percentile(50), limit.percentile(99), limit.percentile(100)));
-        report.append(String.format("%-52s %10.0f %9.1f %9.1f %9.1f%n", scenario + ": gateway",
-                gateway.perSecond(), gateway.percentile(50), gateway.percentile(99), gateway.percentile(100)));
+        report.append(limit.line(scenario + ": direct (limit)"));
+        report.append(gateway.line(scenario + ": gateway"));
         report.append(String.format("%-52s %10s %9.1f %9.1f%n", scenario + ": added by the gateway", "",
                 gateway.percentile(50) - limit.percentile(50), gateway.percentile(99) - limit.percentile(99)));
     }
 
-    private int placeCall() throws Exception {
-        Response answer = call("09000000001");
+    private int placeCall(String number) throws Exception {
+        Response answer = call(number);
         if (answer.status() == 201) {
             placed.add(answer.json().get("id").asText());
         }
         return answer.status();
     }
 
-    private int dialDirectly() throws Exception {
+    private int dialDirectly(String number) throws Exception {
         return direct.send(HttpRequest.newBuilder(URI.create(pbxUrl(DIALCALL)))
                 .header("Content-Type", "application/json").header("Apitoken", "jwt-bench")
-                .POST(HttpRequest.BodyPublishers.ofString(DIAL_BODY)).build(), HttpResponse.BodyHandlers.ofString())
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"appid\": 6, \"call_to\": \"" + number + "\", \"caller_id\": \"6000001\"}")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode() == 200 ? 201 : -1;
     }
 
     private static Result run(int callers, int calls, Callable<Integer> call) throws Exception {
+        return run(callers, calls, 0, call);
+    }
+
+    /**
+     * {@code calls} calls from {@code callers} callers, each placing its next call when its last one is answered.
+     * With {@code spreadMillis} the callers' first calls are spread evenly over that time, so that calls arrive at
+     * a steady rate rather than all at one instant.
+     */
+    private static Result run(int callers, int calls, long spreadMillis, Callable<Integer> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         List<Future<Double>> timings = new ArrayList<>();
+        long jitStart = JIT.getTotalCompilationTime();
         long started = System.nanoTime();
         try {
             for (int i = 0; i < calls; i++) {
+                long notBefore = i < callers ? started + spreadMillis * 1_000_000 * i / callers : started;
                 timings.add(pool.submit(() -> {
+                    while (System.nanoTime() < notBefore) {
+                        LockSupport.parkNanos(notBefore - System.nanoTime());
+                    }
                     long start = System.nanoTime();
                     assertEquals(201, call.call());
                     return (System.nanoTime() - start) / 1e6;
@@ -177,13 +231,20 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
                 millis.add(timing.get());
             }
             Collections.sort(millis);
-            return new Result(millis, (System.nanoTime() - started) / 1e9);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(millis, seconds, (JIT.getTotalCompilationTime() - jitStart) / 1e3 / seconds);
         } finally {
             pool.shutdown();
         }
     }
 
-    private record Result(List<Double> millis, double seconds) {
+    /** {@code jitShare}: the time the JIT compiler spent while it ran, as a share of one core. */
+    private record Result(List<Double> millis, double seconds, double jitShare) {
+        String line(String what) {
+            return String.format("%-52s %10.1f %9.1f %9.1f %9.1f %8.0f%n", what, perSecond(), percentile(50),
+                    percentile(99), percentile(100), jitShare * 100);
+        }
+
         double perSecond() {
             return millis.size() / seconds;
         }

@@ -61,7 +61,10 @@ class FootprintBenchmark {
         try {
             awaitLine(simulator, "simulator", "listening", 60);
             List<Figures> figures = new ArrayList<>();
-            figures.add(measure("java -jar", List.of(java(), "-jar", "target/voip-gateway.jar"), simulatorPort));
+            // -Dbench.ways=launcher: bin/voip-gateway alone
+            if (!"launcher".equals(System.getProperty("bench.ways"))) {
+                figures.add(measure("java -jar", List.of(java(), "-jar", "target/voip-gateway.jar"), simulatorPort));
+            }
             figures.add(measure("bin/voip-gateway", List.of("bin/voip-gateway"), simulatorPort));
 
             StringBuilder table = new StringBuilder(String.format("%nStart-up and memory (the service as a process"
