@@ -50,22 +50,45 @@ public class CredentialCipher {
         return encryptor.encrypt(plain);
     }
 
-    /** Decrypts with the current key, else with a previous one (during a key rotation). */
+    /**
+     * Decrypts with the current key, else with a previous one (during a key rotation). The cipher carries no
+     * authentication: a wrong key fails on the padding, except about one time in 256, when it answers noise. So a
+     * key's answer counts only if it reads as text a credential can be (no control characters, no bytes that are
+     * not UTF-8); noise from random bytes almost never does. Should no key give such text, a key's answer is
+     * still better than none.
+     */
     public String decrypt(String encrypted) {
-        try {
-            return encryptor.decrypt(encrypted);
-        } catch (EncryptionOperationNotPossibleException notThisKey) {
-            for (CredentialCipher older : previous) {
-                try {
-                    return older.decrypt(encrypted);
-                } catch (EncryptionOperationNotPossibleException e) {
-                    // try the next one
-                }
+        String unlikely = null;
+        for (CredentialCipher cipher : keys()) {
+            String plain;
+            try {
+                plain = cipher.encryptor.decrypt(encrypted);
+            } catch (EncryptionOperationNotPossibleException notThisKey) {
+                continue;
             }
-            // the exception of jasypt says nothing secret, but nothing useful either
-            throw new IllegalStateException("stored credentials cannot be decrypted with VOIP_ENCRYPTION_KEY"
-                    + " (or VOIP_PREVIOUS_ENCRYPTION_KEYS)");
+            if (readsAsText(plain)) {
+                return plain;
+            }
+            unlikely = unlikely == null ? plain : unlikely;
         }
+        if (unlikely != null) {
+            return unlikely;
+        }
+        // the exception of jasypt says nothing secret, but nothing useful either
+        throw new IllegalStateException("stored credentials cannot be decrypted with VOIP_ENCRYPTION_KEY"
+                + " (or VOIP_PREVIOUS_ENCRYPTION_KEYS)");
+    }
+
+    private List<CredentialCipher> keys() {
+        List<CredentialCipher> keys = new ArrayList<>();
+        keys.add(this);
+        keys.addAll(previous);
+        return keys;
+    }
+
+    /** No control characters and no U+FFFD (what jasypt makes of bytes that are not UTF-8). */
+    static boolean readsAsText(String plain) {
+        return plain.chars().noneMatch(c -> Character.isISOControl(c) || c == '\uFFFD');
     }
 
     /** The fingerprint under the current key and under each previous one, current first. */
