@@ -215,20 +215,21 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         context.addService(storage, true, true);
         registry.bind("mongo", storage.client());
+        MongoDatabase db = storage.client().getDatabase(database);
         registry.bind("jsonMapper", Json.MAPPER);
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));
         registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries));
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
         registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
-        bootstrapApiKey(storage.client().getDatabase(database), settings.text("voip.bootstrap-api-key", ""), demo);
+        bootstrapApiKey(db, settings.text("voip.bootstrap-api-key", ""), demo);
         // GET /health: Camel's health checks, these with its routes and consumers
-        registry.bind("mongoHealth", new MongoHealthCheck(storage.client().getDatabase(database)));
+        registry.bind("mongoHealth", new MongoHealthCheck(db));
         registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("queue-consumer", "dial-queued-call",
                 "call-request"));
         registry.bind("deferredCallbacksHealth", new QueueConsumerHealthCheck("deferred-callbacks-consumer",
                 "apply-deferred-status-events", "deferred-callback"));
         registry.bind("healthReport", new HealthReport());
-        registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(storage.client().getDatabase(database),
+        registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(db,
                 storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
 
         if (broker != null) {
@@ -281,14 +282,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("hangups", new Hangups(clock));
         registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
-        registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(storage.client().getDatabase(database), clock, cacheAge,
+        registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(db, clock, cacheAge,
                 (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000))));
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
         // added after the storage, so it stops first and stores what is pending
-        LiveCalls liveCalls = new LiveCalls(storage.client().getDatabase(database).getCollection("live"));
+        LiveCalls liveCalls = new LiveCalls(db.getCollection("live"));
         context.addService(liveCalls, true, true);
         registry.bind("liveCalls", liveCalls);
-        registry.bind("pacing", new Pacing(storage.client().getDatabase(database), liveCalls, clock,
+        registry.bind("pacing", new Pacing(db, liveCalls, clock,
                 settings.seconds("voip.max-call-seconds", 1, 86_400)
                         .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400)),
                 settings.millis("voip.pacing.margin-ms", 0, 1_000)));

@@ -274,8 +274,7 @@ public abstract class GatewayTestSupport {
     void cleanState() {
         pbx.resetAll();
         // do-not-call lists emptied behind the service's back: counted as changed, as the API would
-        java.util.Set<String> listing = new java.util.HashSet<>();
-        db().getCollection("dnc").find().forEach(entry -> listing.add(entry.getString("userId")));
+        List<String> listing = db().getCollection("dnc").distinct("userId", String.class).into(new ArrayList<>());
         for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks", "dnc",
                 "schedule"}) {
             db().getCollection(name).deleteMany(new org.bson.Document());

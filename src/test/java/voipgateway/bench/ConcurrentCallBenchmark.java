@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import org.apache.camel.test.AvailablePortFinder;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -82,11 +83,9 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
 
         StringBuilder report = new StringBuilder(String.format("%nConcurrent outbound call benchmark (2-core machine,"
                 + " embedded MongoDB, %,d finished calls stored before, seeded in %.0f s)%n", STORED_CALLS, seedSeconds));
-        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(2).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\",\"call_id\":\"1\"}")));
+        pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(2).willReturn(dialed()));
         pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(1).withRequestBody(containing(SLOW))
-                .willReturn(aResponse().withFixedDelay(1_500).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":\"success\",\"call_id\":\"1\"}")));
+                .willReturn(dialed().withFixedDelay(1_500)));
         report.append(warmUp());
         report.append(String.format("%-52s %10s %9s %9s %9s %8s%n", "", "calls/s", "p50 ms", "p99 ms", "max ms",
                 "JIT %"));
@@ -134,6 +133,11 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
         }
         return String.format("warm-up: %d rounds of 1,000 calls, callbacks and reads in %.0f s; the JIT compiler took"
                 + " %.0f %% of a core in the last%n", rounds, (System.nanoTime() - started) / 1e9, jitShare * 100);
+    }
+
+    private static ResponseDefinitionBuilder dialed() {
+        return aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"success\",\"call_id\":\"1\"}");
     }
 
     private synchronized String next(Iterator<String> ids) {
