@@ -88,6 +88,7 @@ import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.metrics.OperationRouteMetrics;
+import voipgateway.storage.Collections;
 import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
@@ -286,7 +287,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000))));
         registry.bind("scheduledCalls", new ScheduledCalls(clock));
         // added after the storage, so it stops first and stores what is pending
-        LiveCalls liveCalls = new LiveCalls(db.getCollection("live"));
+        LiveCalls liveCalls = new LiveCalls(db.getCollection(Collections.LIVE_CALLS));
         context.addService(liveCalls, true, true);
         registry.bind("liveCalls", liveCalls);
         registry.bind("pacing", new Pacing(db, liveCalls, clock,

@@ -17,13 +17,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * MongoDB given by URI (a separate server process stand-in on its own socket), stopped and started again under
  * the running service: a callback that cannot be stored now is kept on the broker (202) and applied once MongoDB is
- * back, without the provider retrying; a dial whose answer could not be stored is never dialled again.
+ * back, without the provider retrying; a dial whose answer could not be stored is never dialled again; the timer
+ * routes say in one line per run that they could not look.
  */
 class MongoOutageTest extends GatewayTestSupport {
 
@@ -121,5 +123,9 @@ class MongoOutageTest extends GatewayTestSupport {
         assertEquals(1, stored.getList("statusHistory", Document.class).size(), "applied once");
         assertEquals(8, stored.getInteger("billSeconds"));
         assertTrue(capturedLogs().contains("[deferred] SansPBX: call " + callId + " completed kept on the broker"));
+        // the scheduler looked every 300 ms while MongoDB was down: a line each time, not a stack trace
+        assertTrue(capturedLogs().contains("WARN  storage - [timer] dial-due-calls: MongoDB is unreachable;"
+                + " tried again at the next run"), capturedLogs());
+        assertFalse(capturedLogs().contains("TimerConsumer"), capturedLogs());
     }
 }

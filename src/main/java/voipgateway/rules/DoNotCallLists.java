@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -24,8 +24,10 @@ import org.bson.Document;
  * <li>Another instance's: a list older than {@code voip.cache-seconds} is checked against the stored version (one
  * read by {@code _id}) at its next use, and read again when it changed. The version is read before the numbers, so
  * a change written meanwhile is either in them or makes the next check read them again.</li>
- * <li>A list of more than {@code voip.dnc-numbers-in-memory} numbers is not kept: {@link #listed} answers null and
- * the route reads the number by {@code _id}, as before.</li>
+ * <li>The lists of all tenants together are kept up to {@code voip.dnc-numbers-in-memory} numbers; beyond that the
+ * lists used least are dropped, and read again at their next use.</li>
+ * <li>A list of more numbers than that alone is not kept: {@link #listed} answers null and the route reads the
+ * number by {@code _id}, as before.</li>
  * </ul>
  * A change whose writer died before counting the version is seen elsewhere at the list's next change; the API
  * answers such a change with an error, so the client's retry (an upsert again) counts it.
@@ -43,7 +45,7 @@ public class DoNotCallLists {
     private final Clock clock;
     private final long maxAgeMillis;
     private final int maxNumbers;
-    private final Map<String, Listed> lists = new ConcurrentHashMap<>();
+    private final Map<String, Listed> lists;
 
     public DoNotCallLists(MongoDatabase db, Clock clock, Duration maxAge, int maxNumbers) {
         this.dnc = db.getCollection("dnc");
@@ -51,6 +53,10 @@ public class DoNotCallLists {
         this.clock = clock;
         this.maxAgeMillis = maxAge.toMillis();
         this.maxNumbers = maxNumbers;
+        this.lists = Caffeine.newBuilder().maximumWeight(maxNumbers)
+                .<String, Listed>weigher((tenant, listed) -> Math.max(1, listed.numbers().length))
+                // dropped in the thread that went over the bound, not later in a pool's
+                .executor(Runnable::run).build().asMap();
     }
 
     /** Whether {@code callTo} (as dialled: 0 and 10 digits) is on the tenant's list; null: not kept, read it. */

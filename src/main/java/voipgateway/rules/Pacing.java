@@ -21,6 +21,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.providers.ProviderAccount;
+import voipgateway.storage.Collections;
 
 /**
  * Pacing per provider account, held in MongoDB so it holds across instances of the service.
@@ -50,7 +51,7 @@ public class Pacing {
             CallLifecycle.INITIATED, CallLifecycle.RINGING, CallLifecycle.ANSWERED);
 
     /** A call of an account without a concurrency limit holds this slot: its document in {@code live}. */
-    static final String LIVE = "live";
+    static final String LIVE = Collections.LIVE_CALLS;
 
     private final MongoCollection<Document> slots;
     private final MongoCollection<Document> live;

@@ -21,6 +21,8 @@ public final class Collections {
     public static final String NUMBERS = "voipnumbers";
     public static final String AGENTS = "agents";
     public static final String CALLS = "calls";
+    /** The live calls of accounts without a concurrency limit (LiveCalls, Pacing). */
+    public static final String LIVE_CALLS = "live";
     /** One document per data migration done (its name as _id). */
     static final String MIGRATIONS = "migrations";
     private static final String AGENT_LINES = "agent-lines";
@@ -57,7 +59,7 @@ public final class Collections {
         // pacing slots are freed by a compare-and-set on the call holding them; the sweeper looks for overdue ones
         db.getCollection("slots").createIndex(Indexes.ascending("_id", "call"), new IndexOptions().unique(true));
         db.getCollection("slots").createIndex(Indexes.ascending("until"));
-        db.getCollection("live").createIndex(Indexes.ascending("until"));
+        db.getCollection(LIVE_CALLS).createIndex(Indexes.ascending("until"));
         // the scheduler takes the soonest due calls; the do-not-call list is listed by tenant (a real MongoDB)
         db.getCollection("schedule").createIndex(Indexes.ascending("dueAt"));
         db.getCollection("dnc").createIndex(Indexes.ascending("userId", "_id"));

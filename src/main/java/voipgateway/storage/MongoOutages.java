@@ -22,7 +22,6 @@ public final class MongoOutages {
     private MongoOutages() {
     }
 
-    /** Whether the exchange failed because MongoDB is out (in an onException or a doCatch alike). */
     /** The failure caught on the exchange is a unique index refusing a second document (code 11000). */
     public static boolean duplicateKey(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
@@ -35,6 +34,7 @@ public final class MongoOutages {
         return false;
     }
 
+    /** Whether the exchange failed because MongoDB is out (in an onException or a doCatch alike). */
     public static boolean during(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

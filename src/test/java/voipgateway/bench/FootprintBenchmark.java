@@ -124,6 +124,7 @@ class FootprintBenchmark {
                 simulatorSettings(simulatorPort, "{\"dialLatencyMs\": \"0\"}");
                 long rssAfter = status(service, "VmRSS");
                 long threadsAfter = status(service, "Threads");
+                memoryDetail(service, name);
                 // at rest: request threads idle for a minute end
                 Thread.sleep(70_000);
                 return new Figures(way, starts, eight, inFlight, rssStarted, rssAfter, threadsAfter,
@@ -232,6 +233,25 @@ class FootprintBenchmark {
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * -Dbench.memory-detail (with JAVA_OPTS=-XX:NativeMemoryTracking=summary): where the memory is right after the
+     * load, by the JVM's native memory tracking and a heap histogram, in target/footprint/NAME-memory.txt, and the
+     * mappings' resident memory (NAME-smaps.txt).
+     */
+    private static void memoryDetail(Process service, String name) throws Exception {
+        if (System.getProperty("bench.memory-detail") == null) {
+            return;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String pid = Long.toString(service.pid());
+        new ProcessBuilder(jcmd, pid, "VM.native_memory", "summary").redirectErrorStream(true)
+                .redirectOutput(LOGS.resolve(name + "-memory.txt").toFile()).start().waitFor();
+        Files.copy(Path.of("/proc", pid, "smaps"), LOGS.resolve(name + "-smaps.txt"));
+        new ProcessBuilder(jcmd, pid, "GC.class_histogram").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOGS.resolve(name + "-memory.txt").toFile()))
+                .start().waitFor();
     }
 
     /** A line of /proc/<pid>/status, in kB for memory: VmRSS, Threads. */
