@@ -248,7 +248,8 @@ class FootprintBenchmark {
         String pid = Long.toString(service.pid());
         new ProcessBuilder(jcmd, pid, "VM.native_memory", "summary").redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(name + "-memory.txt").toFile()).start().waitFor();
-        Files.copy(Path.of("/proc", pid, "smaps"), LOGS.resolve(name + "-smaps.txt"));
+        Files.copy(Path.of("/proc", pid, "smaps"), LOGS.resolve(name + "-smaps.txt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         new ProcessBuilder(jcmd, pid, "GC.class_histogram").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(LOGS.resolve(name + "-memory.txt").toFile()))
                 .start().waitFor();
