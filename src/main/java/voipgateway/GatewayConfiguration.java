@@ -69,6 +69,7 @@ import voipgateway.providers.ProviderBreakers;
 import voipgateway.providers.ProviderRequests;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
+import voipgateway.providers.TlsOnFirstUse;
 import voipgateway.routes.ReloadGate;
 import voipgateway.rules.CallingPolicy;
 import voipgateway.rules.CallingRules;
@@ -381,7 +382,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * The provider HTTP client's connections (camel-http uses this pool): the timeouts of camel.component.http,
-     * and a pooled connection is checked before it is used again (at most 1 ms). A PBX that went away has closed
+     * and a pooled connection is checked before it is used again (at most 1 ms); TLS is set up at the first https
+     * connection. A PBX that went away has closed
      * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown.
      */
     private static PoolingHttpClientConnectionManager providerConnections(Settings settings, long connectMillis,
@@ -394,6 +396,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                         .build())
                 .setMaxConnPerRoute((int) settings.whole("voip.provider-connections-per-host", 1, 10_000))
                 .setMaxConnTotal((int) settings.whole("voip.provider-connections", 1, 100_000))
+                .setTlsSocketStrategy(new TlsOnFirstUse())
                 .build();
     }
 

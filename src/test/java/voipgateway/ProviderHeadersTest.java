@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,8 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +114,25 @@ class ProviderHeadersTest extends GatewayTestSupport {
         Response failed = call("09000000003");
         assertEquals(202, failed.status(), failed.body());
         assertOnlyOurHeaders(failed);
+    }
+
+    /**
+     * A cookie a PBX sets is never sent back. One HTTP client serves every account and tenant, so before (found
+     * here) the PBX's session cookie went out with every later request to its host, another tenant's too.
+     */
+    @Test
+    void aCookieThePbxSetsIsNeverSentBack() throws Exception {
+        noisyPbx();
+        providerWithAgent();
+        assertEquals(201, call("09000000001").status());
+        assertEquals(201, call("09000000002").status());
+
+        // the account's gentoken (adding it) and the first dial answered with a cookie
+        List<LoggedRequest> received = pbx.findAll(postRequestedFor(urlMatching(".*")));
+        assertEquals(2, received.size(), "the two dials");
+        for (LoggedRequest request : received) {
+            assertFalse(request.containsHeader("Cookie"), request.getUrl() + " carried " + request.getHeader("Cookie"));
+        }
     }
 
     @Test

@@ -48,7 +48,8 @@ public class SansPbxSimulator {
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Made at the first report, not with the service: a new client loads the JDK's trust store. */
+    private HttpClient http;
     /** Calls whose end is not reported yet: calldisconnect reports it at once. */
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
 
@@ -104,7 +105,7 @@ public class SansPbxSimulator {
                 return;
             }
             try {
-                http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                http().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(report))).build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
@@ -112,6 +113,13 @@ public class SansPbxSimulator {
             }
         };
         live.put(callId, new LiveCall(send, callbacks.schedule(send, callbackDelay.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newHttpClient();
+        }
+        return http;
     }
 
     /** Ends a live call: its end is reported now instead of later. */
