@@ -382,9 +382,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * The provider HTTP client's connections (camel-http uses this pool): the timeouts of camel.component.http,
-     * and a pooled connection is checked before it is used again (at most 1 ms); TLS is set up at the first https
-     * connection. A PBX that went away has closed
-     * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown.
+     * and a pooled connection is checked before it is used again (at most 1 ms). A PBX that went away has closed
+     * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown. TLS is
+     * set up at the first https connection.
      */
     private static PoolingHttpClientConnectionManager providerConnections(Settings settings, long connectMillis,
             long responseMillis) {
