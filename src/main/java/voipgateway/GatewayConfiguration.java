@@ -316,7 +316,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("providerAnswers", new ProviderAnswers());
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
-                "direct:request-sanspbx-token", clock));
+                "direct:request-sanspbx-token", clock, cacheEntries));
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(

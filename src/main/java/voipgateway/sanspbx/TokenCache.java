@@ -2,8 +2,8 @@ package voipgateway.sanspbx;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
@@ -12,20 +12,27 @@ import voipgateway.providers.ProviderAccount;
 
 /**
  * SansPBX tokens, one per provider account, reused until shortly before they expire. Concurrent calls of one
- * account share a single refresh: the first asks gentoken, the others wait for its answer.
+ * account share a single refresh: the first asks gentoken, the others wait for its answer. At most
+ * {@code maxAccounts} accounts' tokens are kept (the accounts used least are dropped first, and ask gentoken at
+ * their next call), so the tokens of changed accounts' earlier versions and of removed accounts do not pile up.
  */
 public class TokenCache {
 
-    private final Map<String, SansPbxToken> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Object> refreshLocks = new ConcurrentHashMap<>();
+    private final Map<String, SansPbxToken> tokens;
+    /** One lock an account while any thread holds or waits for it; then collected. */
+    private final Map<String, Object> refreshLocks = Caffeine.newBuilder().weakValues().<String, Object>build()
+            .asMap();
     private final ProducerTemplate gentoken;
     private final String gentokenUri;
     private final Clock clock;
 
-    public TokenCache(ProducerTemplate gentoken, String gentokenUri, Clock clock) {
+    public TokenCache(ProducerTemplate gentoken, String gentokenUri, Clock clock, long maxAccounts) {
         this.gentoken = gentoken;
         this.gentokenUri = gentokenUri;
         this.clock = clock;
+        this.tokens = Caffeine.newBuilder().maximumSize(maxAccounts)
+                // dropped in the thread that went over the bound, not later in a pool's
+                .executor(Runnable::run).<String, SansPbxToken>build().asMap();
     }
 
     public String tokenFor(@ExchangeProperty("account") ProviderAccount account) {
