@@ -93,10 +93,7 @@ public class CredentialCipher {
 
     /** The fingerprint under the current key and under each previous one, current first. */
     public List<String> fingerprints(String... parts) {
-        List<String> all = new ArrayList<>();
-        all.add(fingerprint(parts));
-        previous.forEach(older -> all.add(older.fingerprint(parts)));
-        return all;
+        return keys().stream().map(key -> key.fingerprint(parts)).toList();
     }
 
     /** A stable keyed hash of the parts: equal parts give equal fingerprints, and it reveals nothing without the key. */

@@ -2,9 +2,11 @@ package voipgateway.providers;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLSocket;
 
+import org.apache.camel.util.function.Suppliers;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -16,29 +18,20 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  */
 public class TlsOnFirstUse implements TlsSocketStrategy {
 
-    private volatile TlsSocketStrategy tls;
+    private final Supplier<TlsSocketStrategy> tls;
+
+    public TlsOnFirstUse() {
+        this(DefaultClientTlsStrategy::createDefault);
+    }
+
+    /** {@code setUp} is called once, at the first https connection. */
+    TlsOnFirstUse(Supplier<TlsSocketStrategy> setUp) {
+        this.tls = Suppliers.memorize(setUp);
+    }
 
     @Override
     public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
             throws IOException {
-        return tls().upgrade(socket, target, port, attachment, context);
-    }
-
-    /** Whether the first https connection has set TLS up. */
-    boolean isSetUp() {
-        return tls != null;
-    }
-
-    private TlsSocketStrategy tls() {
-        TlsSocketStrategy set = tls;
-        if (set == null) {
-            synchronized (this) {
-                if (tls == null) {
-                    tls = DefaultClientTlsStrategy.createDefault();
-                }
-                set = tls;
-            }
-        }
-        return set;
+        return tls.get().upgrade(socket, target, port, attachment, context);
     }
 }

@@ -17,10 +17,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.util.function.Suppliers;
 import voipgateway.api.Json;
 
 /**
@@ -49,7 +51,7 @@ public class SansPbxSimulator {
         return thread;
     });
     /** Made at the first report, not with the service: a new client loads the JDK's trust store. */
-    private HttpClient http;
+    private final Supplier<HttpClient> http = Suppliers.memorize(HttpClient::newHttpClient);
     /** Calls whose end is not reported yet: calldisconnect reports it at once. */
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
 
@@ -105,7 +107,7 @@ public class SansPbxSimulator {
                 return;
             }
             try {
-                http().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                http.get().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(report))).build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
@@ -113,13 +115,6 @@ public class SansPbxSimulator {
             }
         };
         live.put(callId, new LiveCall(send, callbacks.schedule(send, callbackDelay.toMillis(), TimeUnit.MILLISECONDS)));
-    }
-
-    private synchronized HttpClient http() {
-        if (http == null) {
-            http = HttpClient.newHttpClient();
-        }
-        return http;
     }
 
     /** Ends a live call: its end is reported now instead of later. */

@@ -24,9 +24,7 @@ public final class MongoOutages {
 
     /** The failure caught on the exchange is a unique index refusing a second document (code 11000). */
     public static boolean duplicateKey(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t = failure(exchange); t != null; t = t.getCause()) {
             if (t instanceof MongoWriteException write && write.getError().getCode() == 11000) {
                 return true;
             }
@@ -36,9 +34,13 @@ public final class MongoOutages {
 
     /** Whether the exchange failed because MongoDB is out (in an onException or a doCatch alike). */
     public static boolean during(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
+        return isOutage(failure(exchange));
+    }
+
+    /** The failure being handled: the exchange's own in an onException, the caught one in a doCatch. */
+    private static Throwable failure(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isOutage(failure);
     }
 
     static boolean isOutage(Throwable failure) {

@@ -6,22 +6,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TlsOnFirstUseTest {
 
     @Test
     void nothingIsSetUpBeforeTheFirstHttpsConnectionWhichThenSpeaksTls() throws Exception {
-        TlsOnFirstUse tls = new TlsOnFirstUse();
-        assertFalse(tls.isSetUp());
+        AtomicInteger setUps = new AtomicInteger();
+        TlsOnFirstUse tls = new TlsOnFirstUse(() -> {
+            setUps.incrementAndGet();
+            return DefaultClientTlsStrategy.createDefault();
+        });
+        assertEquals(0, setUps.get(), "nothing set up before the first https connection");
 
         try (ServerSocket plainServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             // a server that does not speak TLS: the client's handshake must fail on its answer
@@ -40,6 +45,6 @@ class TlsOnFirstUseTest {
             }
             served.join();
         }
-        assertTrue(tls.isSetUp());
+        assertEquals(1, setUps.get());
     }
 }
