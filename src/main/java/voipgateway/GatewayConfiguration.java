@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
@@ -20,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
@@ -28,16 +30,12 @@ import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import org.slf4j.LoggerFactory;
 import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
+import voipgateway.api.AsyncHttpEngine;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.api.HttpServerVertx;
@@ -69,7 +67,8 @@ import voipgateway.providers.ProviderBreakers;
 import voipgateway.providers.ProviderRequests;
 import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProviderStore;
-import voipgateway.providers.TlsOnFirstUse;
+import voipgateway.providers.ProviderHttpBinding;
+import voipgateway.routes.AsyncRoute;
 import voipgateway.routes.ReloadGate;
 import voipgateway.rules.CallingPolicy;
 import voipgateway.rules.CallingRules;
@@ -113,11 +112,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         boolean demo = settings.flag("voip.demo");
         Path dataDir = Path.of(settings.text("voip.data-dir", "data"));
         Clock clock = Clock.systemUTC();
-        long connectMillis = settings.whole("camel.component.http.connect-timeout", 1, 60_000);
-        long responseMillis = settings.whole("camel.component.http.response-timeout", 1, 600_000);
+        long connectMillis = settings.whole("voip.provider-connect-timeout-ms", 1, 60_000);
+        long responseMillis = settings.whole("voip.provider-response-timeout-ms", 1, 600_000);
         long rateLimit = settings.whole("voip.rate-limit-requests", 1, 1_000_000);
         long ratePeriodMillis = settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
-        checkRouteSettings(settings, connectMillis + responseMillis);
+        checkRouteSettings(settings, ProviderHttpBinding.connectionWaitMillis(connectMillis) + responseMillis);
         int port = settings.port("camel.server.port", 0);
         String brokerUrl = settings.text("broker.url", "");
         int brokerPort = settings.port("broker.embedded-port", 1);
@@ -126,8 +125,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         String statusCallbackUrl = settings.url("voip.status-callback-url");
         String publicBaseUrl = settings.url("public.base.url");
         CircuitBreakerConfig breakers = breakerConfig(settings);
-        PoolingHttpClientConnectionManager providerConnections = providerConnections(settings, connectMillis,
-                responseMillis);
+        int providerConnections = (int) settings.whole("voip.provider-connections-per-host", 1, 10_000);
         Duration claim = settings.seconds("voip.dial-claim-seconds", 1, 86_400);
         Duration tokenMargin = settings.seconds("sanspbx.token-refresh-margin-seconds", 0, 3_600);
         Duration tokenUnknownExpiry = settings.seconds("sanspbx.token-unknown-expiry-ttl-seconds", 1, 86_400);
@@ -158,10 +156,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().addInterceptStrategy(new CurrentExchange());
         context.addStartupListener(new ReadyLog(port, demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
-        // a request waits on MongoDB and the provider on a worker thread: enough for every call in flight
+        // a request's route runs on a worker thread (MongoDB blocks it); waiting for a provider it holds none
         Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers),
                 fallbackAnswers::started);
         registry.bind("vertx", vertx);
+        // platform-http's engine (found under this name): a request waiting for its provider holds no worker
+        registry.bind("platform-http-engine", new AsyncHttpEngine(context));
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
@@ -174,7 +174,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "Content-Type", "Retry-After"));
         registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
         registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
-        registry.bind("providerConnections", providerConnections);
+        registry.bind("providerClient", providerClient(providerConnections, connectMillis));
+        registry.bind("providerHttp", new ProviderHttpBinding(connectMillis, responseMillis));
         // one registry for Camel's metrics (camel.metrics.*, which camel-main has set up by now) and ours
         PrometheusMeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (meters == null) {
@@ -311,12 +312,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
                 settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
         registry.bind("providerHosts", providerHosts);
-        registry.bind("providerBreakers", new ProviderBreakers(breakers, context.createProducerTemplate(), metrics));
+        registry.bind("providerBreakers", new ProviderBreakers(breakers,
+                new AsyncRoute(context.getEndpoint("direct:send-provider-request")), onAnyWorker(vertx), metrics));
         registry.bind("providerRequests", new ProviderRequests(providerHosts));
         registry.bind("providerAnswers", new ProviderAnswers());
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
-        registry.bind("tokenCache", new TokenCache(context.createProducerTemplate(),
-                "direct:request-sanspbx-token", clock, cacheEntries));
+        registry.bind("tokenCache", new TokenCache(
+                new AsyncRoute(context.getEndpoint("direct:request-sanspbx-token")), clock, cacheEntries));
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(
@@ -381,23 +383,21 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The provider HTTP client's connections (camel-http uses this pool): the timeouts of camel.component.http,
-     * and a pooled connection is checked before it is used again (at most 1 ms). A PBX that went away has closed
-     * its end; a dial written to such a connection gets no answer, and its call's outcome would be unknown. TLS is
-     * set up at the first https connection.
+     * The provider HTTP client (camel-vertx-http, on the service's Vert.x): it waits for an answer without holding a
+     * thread. Never a redirect followed, nor a cookie kept (one client serves every account and tenant), nor a POST
+     * repeated. A connection the PBX closed leaves the pool when it closes, not when a dial is written to it.
      */
-    private static PoolingHttpClientConnectionManager providerConnections(Settings settings, long connectMillis,
-            long responseMillis) {
-        return PoolingHttpClientConnectionManagerBuilder.create()
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(connectMillis))
-                        .setSocketTimeout(Timeout.ofMilliseconds(responseMillis))
-                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
-                        .build())
-                .setMaxConnPerRoute((int) settings.whole("voip.provider-connections-per-host", 1, 10_000))
-                .setMaxConnTotal((int) settings.whole("voip.provider-connections", 1, 100_000))
-                .setTlsSocketStrategy(new TlsOnFirstUse())
-                .build();
+    private static WebClientOptions providerClient(int connectionsPerHost, long connectMillis) {
+        return new WebClientOptions().setMaxPoolSize(connectionsPerHost).setConnectTimeout((int) connectMillis)
+                .setFollowRedirects(false).setKeepAlive(true).setTryUseCompression(false);
+    }
+
+    /** Runs a task on a Vert.x worker thread, in no order with the others. */
+    private static Executor onAnyWorker(Vertx vertx) {
+        return task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
     }
 
     /** VOIP_BOOTSTRAP_API_KEY gives tenant "default" a key at start-up; demo mode makes one up if none is set. */

@@ -25,7 +25,7 @@ class DialLedgerTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("camel.component.http.response-timeout", "1000");
+        return Map.of("voip.provider-response-timeout-ms", "1000");
     }
 
     @Test

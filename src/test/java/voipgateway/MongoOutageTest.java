@@ -39,8 +39,8 @@ class MongoOutageTest extends GatewayTestSupport {
         return Map.of("mongodb.uri", mongo.uri(),
                 "mongodb.server-selection-timeout-ms", "1000",
                 // a short claim, so the dial whose answer was lost settles soon (it must outlast 4 requests)
-                "camel.component.http.connect-timeout", "200",
-                "camel.component.http.response-timeout", "1800",
+                "voip.provider-connect-timeout-ms", "200",
+                "voip.provider-response-timeout-ms", "1800",
                 "voip.dial-claim-seconds", "9");
     }
 

@@ -29,7 +29,7 @@ class ProviderOutageTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("camel.component.http.response-timeout", "1000",
+        return Map.of("voip.provider-response-timeout-ms", "1000",
                 "voip.provider-breaker.sliding-window-size", "3",
                 "voip.provider-breaker.minimum-number-of-calls", "3",
                 "voip.provider-breaker.open-seconds", "120");

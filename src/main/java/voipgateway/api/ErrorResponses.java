@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.vertx.core.http.HttpClosedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -88,7 +89,7 @@ public class ErrorResponses {
             if (t instanceof MongoException) {
                 return new ApiException(503, "storage_unavailable", null, "storage is unavailable; try again later");
             }
-            if (t instanceof IOException) {
+            if (t instanceof IOException || t instanceof HttpClosedException) {
                 return unavailable("provider is unreachable");
             }
         }

@@ -17,8 +17,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
@@ -324,8 +322,8 @@ public class DialLedger {
     private static boolean notSent(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof CallNotPermittedException || t instanceof PacingLimitException
-                    || t instanceof HttpHostConnectException
-                    || t instanceof ConnectException || t instanceof ConnectTimeoutException
+                    // refused, or no connection in time (Netty's ConnectTimeoutException is one too)
+                    || t instanceof ConnectException
                     || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return true;
             }

@@ -11,7 +11,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.http.HttpMethods;
 import voipgateway.api.Json;
 
 /**
@@ -84,8 +83,8 @@ public class ProviderRequests {
             message.setHeader("Authorization", basicAuth(username, password == null ? "" : password));
         }
         message.setHeader(Exchange.HTTP_URI, hosts.check(url.toString(), "url"));
-        message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST
-                : HttpMethods.valueOf(method.toString().toUpperCase(java.util.Locale.ROOT)));
+        message.setHeader(Exchange.HTTP_METHOD, method == null ? "POST"
+                : method.toString().toUpperCase(java.util.Locale.ROOT));
         if (!form.isEmpty()) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
             message.setBody(encode(form));

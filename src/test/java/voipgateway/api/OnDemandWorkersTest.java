@@ -14,7 +14,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The request workers: a thread only when none is idle, up to the pool's size, then a line; idle ones end. */
+/**
+ * The request workers: a thread only when none is idle, at once up to the eager size, beyond it only when the line
+ * has waited (its threads are blocked), up to the pool's size; idle ones end.
+ */
 class OnDemandWorkersTest {
 
     private ThreadPoolExecutor pool;
@@ -38,8 +41,21 @@ class OnDemandWorkersTest {
     }
 
     @Test
-    void tasksAtOnceGetAThreadEachUpToTheSizeThenWaitInLineAndNoneIsLost() throws Exception {
-        pool = OnDemandWorkers.pool(Executors.defaultThreadFactory(), 8, 200);
+    void aBurstOfShortTasksIsServedByTheEagerThreads() throws Exception {
+        // a patience of a minute: past the 4 eager threads the pool grows only for a line that waited that long
+        pool = OnDemandWorkers.pool(Executors.defaultThreadFactory(), 400, 60_000, 4, 60_000);
+        CountDownLatch done = new CountDownLatch(300);
+        for (int i = 0; i < 300; i++) {
+            pool.execute(done::countDown);
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertTrue(pool.getLargestPoolSize() <= 4, "300 tasks at once made " + pool.getLargestPoolSize() + " threads");
+    }
+
+    @Test
+    void blockedTasksGetAThreadEachUpToTheSizeThenWaitInLineAndNoneIsLost() throws Exception {
+        // 2 threads at once, then one more each time the line has waited 10 ms
+        pool = OnDemandWorkers.pool(Executors.defaultThreadFactory(), 8, 200, 2, 10);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < 20; i++) {

@@ -232,10 +232,8 @@ class FaultRuns {
         env.put("VOIP_ALLOWED_PROVIDER_HOSTS", "127.0.0.1");
         env.put("VOIP_RATE_LIMIT_REQUESTS", "1000000");
         // a dial's claim outlives four provider requests at these timeouts: a killed dial settles in 30 s
-        env.put("CAMEL_COMPONENT_HTTP_CONNECT_TIMEOUT", "2000");
-        env.put("CAMEL_COMPONENT_HTTP_CONNECTION_REQUEST_TIMEOUT", "2000");
-        env.put("CAMEL_COMPONENT_HTTP_RESPONSE_TIMEOUT", "5000");
-        env.put("CAMEL_COMPONENT_HTTP_SO_TIMEOUT", "5000");
+        env.put("VOIP_PROVIDER_CONNECT_TIMEOUT_MS", "1000");
+        env.put("VOIP_PROVIDER_RESPONSE_TIMEOUT_MS", "5000");
         env.put("VOIP_DIAL_CLAIM_SECONDS", "30");
         env.put("VOIP_ROUTES_RELOAD", "false");
         env.put("VOIP_SWEEPER_PERIOD_MS", "5000");

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class ProviderRequestsTest {
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         assertEquals("Basic QUMxOnRvazplbg==", headers.get("Authorization"));
         assertEquals("application/x-www-form-urlencoded", headers.get(Exchange.CONTENT_TYPE));
-        assertEquals(HttpMethods.POST, headers.get(Exchange.HTTP_METHOD));
+        assertEquals("POST", headers.get(Exchange.HTTP_METHOD));
         assertEquals(List.of("Authorization", Exchange.HTTP_METHOD, Exchange.HTTP_URI, Exchange.CONTENT_TYPE),
                 headers.keySet().stream().sorted().toList());
         // read once: the exchange's next request starts clean; other variables are not ours to drop
@@ -62,7 +61,7 @@ class ProviderRequestsTest {
                 exchange.getMessage().getBody(String.class));
         assertEquals("jwt", exchange.getMessage().getHeader("Apitoken"));
         assertNull(exchange.getMessage().getHeader("Authorization"));
-        assertEquals(HttpMethods.PUT, exchange.getMessage().getHeader(Exchange.HTTP_METHOD));
+        assertEquals("PUT", exchange.getMessage().getHeader(Exchange.HTTP_METHOD));
     }
 
     @Test

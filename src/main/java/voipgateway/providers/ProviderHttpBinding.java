@@ -1,0 +1,66 @@
+package voipgateway.providers;
+
+import java.net.URI;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.vertx.http.DefaultVertxHttpBinding;
+import org.apache.camel.component.vertx.http.VertxHttpEndpoint;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
+/**
+ * How a provider request (ProviderRequests: its URL in {@code CamelHttpUri}, which camel-vertx-http would resolve
+ * {@code {{...}}} placeholders in, but ProviderHosts passes only URLs {@link URI} accepts: no braces) becomes a Vert.x
+ * request, and its answer a message, for camel-vertx-http's {@code vertx-http:provider} endpoint:
+ * <ul>
+ * <li>TLS follows the URL's scheme. camel-vertx-http builds a URL with a port ({@code https://pbx:8443/...}) from
+ * host, port and path, and such a request would go out in plain text, credentials and all.</li>
+ * <li>A new connection may take {@code connectMillis} (the client's connect timeout: a {@code ConnectException},
+ * so the ledger knows the PBX heard nothing); waiting for a connection, pooled or new, at most half as long again
+ * ({@link #connectionWaitMillis}), so a refused or silent connect fails as such first; once the request is
+ * sent, the provider may stay silent for {@code responseMillis}.</li>
+ * <li>Of the answer, only its status ({@code CamelHttpResponseCode}) and body are kept: a provider's headers never
+ * reach our messages (nor, through them, our answers). Nor do the request's own (its credentials among them): the
+ * answer comes back on the message the request was built on.</li>
+ * </ul>
+ */
+public class ProviderHttpBinding extends DefaultVertxHttpBinding {
+
+    private final long connectMillis;
+    private final long responseMillis;
+
+    public ProviderHttpBinding(long connectMillis, long responseMillis) {
+        this.connectMillis = connectMillis;
+        this.responseMillis = responseMillis;
+    }
+
+    @Override
+    public HttpRequest<Buffer> prepareHttpRequest(VertxHttpEndpoint endpoint, Exchange exchange) throws Exception {
+        URI url = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class));
+        return super.prepareHttpRequest(endpoint, exchange)
+                .ssl("https".equalsIgnoreCase(url.getScheme()))
+                .connectTimeout(connectionWaitMillis(connectMillis))
+                .idleTimeout(responseMillis);
+    }
+
+    /** How long a request may wait for its connection. */
+    public static long connectionWaitMillis(long connectMillis) {
+        return connectMillis + connectMillis / 2;
+    }
+
+    @Override
+    public void handleResponse(VertxHttpEndpoint endpoint, Exchange exchange,
+            AsyncResult<HttpResponse<Buffer>> response) throws Exception {
+        exchange.getMessage().removeHeaders("*");
+        super.handleResponse(endpoint, exchange, response);
+    }
+
+    @Override
+    public void populateResponseHeaders(Exchange exchange, HttpResponse<Buffer> response,
+            HeaderFilterStrategy strategy) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
+    }
+}
