@@ -3,6 +3,7 @@ package voipgateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,11 +98,8 @@ class CallsInFlightTest extends GatewayTestSupport {
                 }
             }, callers));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (dialsReceived.get() < CALLS && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(CALLS, dialsReceived.get(), "dials at the PBX at once, through 2 request threads");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(CALLS, dialsReceived.get(),
+                "dials at the PBX at once, through 2 request threads"));
 
         answerThem.countDown();
         for (CompletableFuture<Response> call : calls) {

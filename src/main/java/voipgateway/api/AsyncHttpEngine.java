@@ -3,15 +3,11 @@ package voipgateway.api;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -25,7 +21,6 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport;
 import org.apache.camel.spi.HeaderFilterStrategy;
-import org.apache.camel.util.CollectionHelper;
 
 /**
  * platform-http's Vert.x engine, but a request holds a worker thread only while its route runs, not while the route
@@ -34,13 +29,19 @@ import org.apache.camel.util.CollectionHelper;
  * long as its PBX took to answer. Here the route starts on a worker through Camel's asynchronous routing engine; when
  * it waits, the worker is free, and the answer is written when the route's callback says it is done.
  *
- * <p>Everything else is platform-http's own: how the request becomes the message (its {@code processHttpRequest}),
- * how the message becomes the answer ({@code VertxPlatformHttpSupport.writeResponse}, reached by a method handle as
- * it is package-private: checked when this class loads), the header filter, the suspended 503.
+ * <p>Everything else is platform-http's own: how the request becomes the message (its {@code processHttpRequest},
+ * and {@code populateMultiFormData}: a form's fields as headers and the body's map), how the message becomes the
+ * answer ({@code VertxPlatformHttpSupport.writeResponse}), the header filter, the suspended 503. The two that are
+ * not open to a subclass are reached by method handles, checked when this class loads.
  */
 public class AsyncHttpEngine extends VertxPlatformHttpEngine {
 
-    private static final MethodHandle WRITE_RESPONSE = writeResponse();
+    private static final MethodHandle WRITE_RESPONSE = platformHttp(VertxPlatformHttpSupport.class,
+            lookup -> lookup.findStatic(VertxPlatformHttpSupport.class, "writeResponse", MethodType.methodType(
+                    Future.class, RoutingContext.class, Exchange.class, HeaderFilterStrategy.class, boolean.class)));
+    private static final MethodHandle POPULATE_FORM = platformHttp(VertxPlatformHttpConsumer.class,
+            lookup -> lookup.findVirtual(VertxPlatformHttpConsumer.class, "populateMultiFormData", MethodType
+                    .methodType(void.class, RoutingContext.class, Message.class, HeaderFilterStrategy.class)));
 
     public AsyncHttpEngine(CamelContext context) {
         setCamelContext(context);
@@ -52,11 +53,13 @@ public class AsyncHttpEngine extends VertxPlatformHttpEngine {
                 VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
     }
 
-    private static MethodHandle writeResponse() {
+    private interface Find {
+        MethodHandle in(MethodHandles.Lookup lookup) throws ReflectiveOperationException;
+    }
+
+    private static MethodHandle platformHttp(Class<?> owner, Find find) {
         try {
-            return MethodHandles.privateLookupIn(VertxPlatformHttpSupport.class, MethodHandles.lookup())
-                    .findStatic(VertxPlatformHttpSupport.class, "writeResponse", MethodType.methodType(Future.class,
-                            RoutingContext.class, Exchange.class, HeaderFilterStrategy.class, boolean.class));
+            return find.in(MethodHandles.privateLookupIn(owner, MethodHandles.lookup()));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError("camel-platform-http-vertx changed: " + e);
         }
@@ -84,7 +87,12 @@ public class AsyncHttpEngine extends VertxPlatformHttpEngine {
                     return;
                 }
                 if (getEndpoint().isUseBodyHandler()) {
-                    putForm(ctx, exchange.getIn());
+                    try {
+                        POPULATE_FORM.invoke(this, ctx, exchange.getIn(), getEndpoint().getHeaderFilterStrategy());
+                    } catch (Throwable e) {
+                        failed(exchange, ctx, e);
+                        return;
+                    }
                 }
                 ctx.vertx().executeBlocking(() -> {
                     createUoW(exchange);
@@ -124,30 +132,6 @@ public class AsyncHttpEngine extends VertxPlatformHttpEngine {
         private void completed(Exchange exchange) {
             doneUoW(exchange);
             releaseExchange(exchange, false);
-        }
-
-        /** A form's fields as headers (through the header filter) and, as platform-http does, as the body's map. */
-        private void putForm(RoutingContext ctx, Message message) {
-            String type = ctx.parsedHeaders().contentType().value().toLowerCase(Locale.ROOT);
-            if (!type.equals("application/x-www-form-urlencoded") && !type.equals("multipart/form-data")) {
-                return;
-            }
-            HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
-            MultiMap form = ctx.request().formAttributes();
-            Map<String, Object> body = new HashMap<>();
-            for (String name : form.names()) {
-                for (String value : form.getAll(name)) {
-                    if (filter == null || !filter.applyFilterToExternalHeaders(name, value, message.getExchange())) {
-                        CollectionHelper.appendEntry(message.getHeaders(), name, value);
-                        if (getEndpoint().isPopulateBodyWithForm()) {
-                            CollectionHelper.appendEntry(body, name, value);
-                        }
-                    }
-                }
-            }
-            if (!body.isEmpty()) {
-                message.setBody(body);
-            }
         }
     }
 }

@@ -1,12 +1,14 @@
 package voipgateway.providers;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.vertx.http.DefaultVertxHttpBinding;
 import org.apache.camel.component.vertx.http.VertxHttpEndpoint;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -18,6 +20,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * <ul>
  * <li>TLS follows the URL's scheme. camel-vertx-http builds a URL with a port ({@code https://pbx:8443/...}) from
  * host, port and path, and such a request would go out in plain text, credentials and all.</li>
+ * <li>The body goes out as ProviderRequests built it: given as text, camel-vertx-http parses a form body and encodes
+ * it again (every value encoded twice, repeated names merged into one {@code [a, b]}).</li>
  * <li>A new connection may take {@code connectMillis} (the client's connect timeout: a {@code ConnectException},
  * so the ledger knows the PBX heard nothing); waiting for a connection, pooled or new, at most half as long again
  * ({@link #connectionWaitMillis}), so a refused or silent connect fails as such first; once the request is
@@ -39,7 +43,11 @@ public class ProviderHttpBinding extends DefaultVertxHttpBinding {
 
     @Override
     public HttpRequest<Buffer> prepareHttpRequest(VertxHttpEndpoint endpoint, Exchange exchange) throws Exception {
-        URI url = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class));
+        Message message = exchange.getMessage();
+        URI url = URI.create(message.getHeader(Exchange.HTTP_URI, String.class));
+        if (message.getBody() instanceof String text) {
+            message.setBody(text.getBytes(StandardCharsets.UTF_8));
+        }
         return super.prepareHttpRequest(endpoint, exchange)
                 .ssl("https".equalsIgnoreCase(url.getScheme()))
                 .connectTimeout(connectionWaitMillis(connectMillis))
