@@ -24,6 +24,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.Predicate;
 import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
 import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
@@ -47,9 +48,11 @@ import voipgateway.callbacks.FormCallbacks;
 import voipgateway.callbacks.SansPbxCallbacks;
 import voipgateway.callbacks.StatusEventStore;
 import voipgateway.callbacks.TwilioSignatures;
+import voipgateway.calls.Cancellations;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialLedger;
+import voipgateway.calls.ExpiredClaims;
 import voipgateway.calls.Hangups;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -93,6 +96,7 @@ import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
+import voipgateway.tenants.KeyGuesses;
 import voipgateway.tenants.RateLimits;
 import voipgateway.tenants.TenantAdmin;
 
@@ -141,6 +145,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
+        // GET /metrics is served on a port of its own (camel.management.*), on loopback unless configured
+        requirePortFree(settings.text("voip.management-host", "127.0.0.1"), settings.port("voip.management-port", 0),
+                "VOIP_MANAGEMENT_PORT");
+        // HTTPS when voip.tls.* give a keystore or PEM files (platform-http takes Camel's global TLS settings)
+        SSLContextParameters tls = ServerTls.from(settings);
+        if (tls != null) {
+            context.setSSLContextParameters(tls);
+        }
         // saved route files go live (routes/, SafeRouteReload) unless voip.routes-reload=false
         SafeRouteReload routeReload = null;
         if (settings.flag("voip.routes-reload")) {
@@ -192,13 +204,15 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         EmbeddedBroker broker = null;
         CompletableFuture<Void> brokerStarted = null;
+        String[] brokerCredentials = {settings.text("broker.username", ""), settings.text("broker.password", "")};
         if (brokerUrl.isBlank()) {
             // probed first: Artemis only logs an acceptor that cannot bind, and a client on that port would then
             // talk to whatever holds it
             requirePortFree("127.0.0.1", brokerPort, "BROKER_EMBEDDED_PORT (or BROKER_URL for a running broker)");
+            brokerCredentials = EmbeddedBroker.credentials(brokerCredentials[0], brokerCredentials[1], dataDir);
             broker = new EmbeddedBroker(dataDir, brokerPort,
                     settings.text("broker.calls-queue", "voip.outbound-calls"),
-                    settings.text("broker.callbacks-queue", "voip.status-callbacks"));
+                    settings.text("broker.callbacks-queue", "voip.status-callbacks"), brokerCredentials);
             // its journal loads while MongoDB starts and the routes are built (about 2 s, measured)
             brokerStarted = CompletableFuture.runAsync(broker::start,
                     task -> new Thread(task, "embedded-broker-start").start());
@@ -220,10 +234,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("mongo", storage.client());
         MongoDatabase db = storage.client().getDatabase(database);
         registry.bind("jsonMapper", Json.MAPPER);
-        registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries));
+        KeyGuesses keyGuesses = new KeyGuesses((int) settings.whole("voip.auth.failures-per-minute", 1, 1_000_000),
+                cacheEntries);
+        registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries, keyGuesses));
         registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries));
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
-        registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", "")));
+        registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", ""), keyGuesses));
         bootstrapApiKey(db, settings.text("voip.bootstrap-api-key", ""), demo);
         // GET /health: Camel's health checks, these with its routes and consumers
         registry.bind("mongoHealth", new MongoHealthCheck(db));
@@ -263,8 +279,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
             brokerUrl = broker.url();
         }
-        CachingConnectionFactory busConnections = BrokerConnections.forUrl(brokerUrl,
-                settings.text("broker.username", ""), settings.text("broker.password", ""));
+        CachingConnectionFactory busConnections = BrokerConnections.forUrl(brokerUrl, brokerCredentials[0],
+                brokerCredentials[1]);
         registry.bind("jmsConnectionFactory", busConnections);
         context.addService(BrokerConnections.closing(busConnections), true, true);
         registry.bind("queuedCalls", new QueuedCalls());
@@ -283,6 +299,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callStore", new CallStore(voiceUrl, statusCallbackUrl, callbackTokens));
         registry.bind("callVersions", new CallVersions());
         registry.bind("hangups", new Hangups(clock));
+        registry.bind("cancellations", new Cancellations());
         registry.bind("dialLedger", new DialLedger(claim));
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
         registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(db, clock, cacheAge,
@@ -292,7 +309,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         LiveCalls liveCalls = new LiveCalls(db.getCollection(Collections.LIVE_CALLS));
         context.addService(liveCalls, true, true);
         registry.bind("liveCalls", liveCalls);
-        registry.bind("pacing", new Pacing(db, liveCalls, clock,
+        ExpiredClaims expiredClaims = new ExpiredClaims(claim,
+                settings.seconds("voip.claim-grace-seconds", 0, 3_600), clock);
+        registry.bind("expiredClaims", expiredClaims);
+        registry.bind("pacing", new Pacing(db, liveCalls, expiredClaims, clock,
                 settings.seconds("voip.max-call-seconds", 1, 86_400)
                         .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400)),
                 settings.millis("voip.pacing.margin-ms", 0, 1_000)));

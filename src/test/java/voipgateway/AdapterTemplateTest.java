@@ -63,7 +63,7 @@ class AdapterTemplateTest extends GatewayTestSupport {
         Response placed = call("09000000001");
         assertEquals(201, placed.status(), placed.body());
         String callId = placed.json().get("id").asText();
-        String callback = "/callbacks/example/status?call=" + callId + "&token=" + callbackToken(callId);
+        String callback = "/callbacks/example/status?call=" + callId + "&token=" + callbackToken("Example", callId);
         pbx.verify(1, postRequestedFor(urlPathEqualTo("/v1/calls"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Authorization", equalTo("Bearer " + API_KEY_OF_EXAMPLE))

@@ -30,14 +30,15 @@ class AmqpBusTest extends GatewayTestSupport {
             try {
                 int amqpPort = AvailablePortFinder.getNextAvailable();
                 externalData = Files.createTempDirectory("external-broker");
-                external = new EmbeddedBroker(externalData, amqpPort,
-                        "voip.outbound-calls", "voip.status-callbacks");
+                external = new EmbeddedBroker(externalData, amqpPort, "voip.outbound-calls",
+                        "voip.status-callbacks", new String[] {"bus-user", "bus-password-of-the-test"});
                 external.start();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
-        return Map.of("broker.url", external.url().replace("tcp://", "amqp://"));
+        return Map.of("broker.url", external.url().replace("tcp://", "amqp://"), "broker.username", "bus-user",
+                "broker.password", "bus-password-of-the-test");
     }
 
     @AfterAll

@@ -99,7 +99,8 @@ class CallErrorsTest extends GatewayTestSupport {
 
         assertEquals(502, response.status(), response.body());
         assertEquals("provider_refused", response.json().get("error").asText());
-        assertTrue(response.json().get("message").asText().contains("Insufficient balance"));
+        assertEquals("SansPBX: Dial call failed: the answer's status is not success (provider answered HTTP 200)",
+                response.json().get("message").asText(), "the provider's words are kept for diagnosis, not answered");
         Document stored = db().getCollection("calls").find().first();
         assertEquals("failed", stored.getString("status"));
         assertTrue(stored.getString("failureReason").contains("Insufficient balance"));
@@ -116,7 +117,8 @@ class CallErrorsTest extends GatewayTestSupport {
         Response response = call("09000000001");
 
         assertEquals(502, response.status(), response.body());
-        assertTrue(response.json().get("message").asText().contains("Token generation error"));
+        assertEquals("provider_auth_failed", response.json().get("error").asText());
+        assertTrue(response.json().get("message").asText().contains("Token generation error (provider answered HTTP 403)"));
         pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
         assertEquals("failed", db().getCollection("calls").find().first().getString("status"));
     }
@@ -127,10 +129,17 @@ class CallErrorsTest extends GatewayTestSupport {
         providerWithAgent();
         pbx.stop();
         try {
+            int before = capturedLogs().length();
             Response response = call("09000000001");
 
             assertEquals(503, response.status(), response.body());
             assertEquals("provider_unavailable", response.json().get("error").asText());
+            // the tenant's PBX failed, not this service: a WARN naming the account, no ERROR
+            String logged = capturedLogs().substring(before);
+            String account = db().getCollection("voipproviders").find().first().getObjectId("_id").toHexString();
+            assertTrue(logged.lines().anyMatch(l -> l.startsWith("WARN") && l.contains("[provider]")
+                    && l.contains("account " + account)), logged);
+            assertTrue(logged.lines().noneMatch(l -> l.startsWith("ERROR")), logged);
             Document stored = db().getCollection("calls").find().first();
             assertEquals("failed", stored.getString("status"));
             assertFalse(stored.getString("failureReason").isBlank());

@@ -33,11 +33,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallingRulesTest extends GatewayTestSupport {
 
     private static final ZoneId IST = ZoneId.of("Asia/Kolkata");
+    private static final String ADMIN_KEY = "test-admin-key-of-calling-rules";
     private static final String EVENTS = "jms:queue:voip.call-events";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private ProducerTemplate producer;
     private ConsumerTemplate consumer;
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.admin-key", ADMIN_KEY);
+    }
 
     @BeforeEach
     void lineAndNoRules() throws Exception {
@@ -110,6 +116,54 @@ class CallingRulesTest extends GatewayTestSupport {
         // a service call has no window
         assertEquals(201, callWith("late-2", Map.of("purpose", "service")).status());
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    /**
+     * A scheduled call canceled: 200 and an event, never dialled, its key answers canceled; a second cancel, or one
+     * of a call being placed, 409; another tenant's, 404.
+     */
+    @Test
+    void aScheduledCallIsCanceledOnceAndNeverDialled() throws Exception {
+        windowOpeningIn(2 * 3600);
+        String id = callWith("cancel-1", Map.of("schedule", true)).json().get("id").asText();
+        assertEquals("scheduled", nextEvent().get("status").asText());
+        String otherTenant = otherTenantsKey();
+        assertEquals(404, sendAs(otherTenant, "POST", "/calls/" + id + "/cancel", null, null).status());
+        assertEquals(409, send("POST", "/calls/" + id + "/hangup", Map.of()).status(), "a hang-up points to cancel");
+
+        Response canceled = send("POST", "/calls/" + id + "/cancel", null);
+
+        assertEquals(200, canceled.status(), canceled.body());
+        assertEquals("canceled", canceled.json().get("status").asText());
+        JsonNode event = nextEvent();
+        assertEquals("canceled", event.get("status").asText(), event.toString());
+        assertEquals(id, event.get("callId").asText());
+        assertEquals("default", event.get("tenantId").asText());
+        assertEquals("cancel-1", event.get("requestId").asText());
+        Response again = send("POST", "/calls/" + id + "/cancel", null);
+        assertEquals(409, again.status(), again.body());
+        assertEquals("call_ended", again.json().get("error").asText());
+        Response replayed = callWith("cancel-1", Map.of("schedule", true));
+        assertEquals("canceled", replayed.json().get("status").asText(), replayed.body());
+
+        assertEquals(0, db().getCollection("schedule").countDocuments(), "the scheduler's entry is gone");
+        assertEquals("canceled", storedCall(id).getString("status"));
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+
+        promotionalWindow("");
+
+        String dialled = callWith("cancel-2", Map.of()).json().get("id").asText();
+        Response tooLate = send("POST", "/calls/" + dialled + "/cancel", null);
+        assertEquals(409, tooLate.status(), tooLate.body());
+        assertEquals("initiated", storedCall(dialled).getString("status"));
+    }
+
+    /** The API key of a second tenant, made through the admin API. */
+    private String otherTenantsKey() throws Exception {
+        Response created = sendAs(ADMIN_KEY, "POST", "/admin/tenants", "application/json",
+                "{\"tenantId\":\"tenant-cancel-" + System.nanoTime() + "\"}");
+        assertEquals(201, created.status(), created.body());
+        return created.json().get("apiKey").asText();
     }
 
     @Test

@@ -77,6 +77,7 @@ public abstract class GatewayTestSupport {
     protected Path dataDir;
     protected int port;
     protected int brokerPort;
+    protected int managementPort;
 
     /** Extra settings for a test class, on top of application.properties. */
     protected Map<String, String> properties() {
@@ -160,6 +161,9 @@ public abstract class GatewayTestSupport {
         do {
             brokerPort = AvailablePortFinder.getNextAvailable();
         } while (brokerPort == port);
+        do {
+            managementPort = AvailablePortFinder.getNextAvailable();
+        } while (managementPort == port || managementPort == brokerPort);
         start();
     }
 
@@ -180,11 +184,14 @@ public abstract class GatewayTestSupport {
         props.put("voip.bootstrap-api-key", API_KEY);
         // load and fuzz tests send far more than a client would; RateLimitTest sets its own limit
         props.put("voip.rate-limit-requests", "1000000");
+        // fuzz tests send wrong keys by the hundred; RateLimitTest sets its own limit
+        props.put("voip.auth.failures-per-minute", "1000000");
         // the stand-in PBX is plain http on loopback: allowed here as an operator would allow an internal PBX
         props.put("voip.allow-http-providers", "true");
         props.put("voip.allowed-provider-hosts", "127.0.0.1");
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("broker.embedded-port", Integer.toString(brokerPort));
+        props.put("voip.management-port", Integer.toString(managementPort));
         // tests run at any hour: no calling window unless a test sets one (CallingRulesTest)
         props.put("voip.calling-window.promotional", "");
         props.put("voip.scheduler-period-ms", "300");
@@ -293,9 +300,14 @@ public abstract class GatewayTestSupport {
                 .getDatabase("voip");
     }
 
-    /** The per-call token a callback URL carries, as the service computes it from the encryption key. */
+    /** The per-call token a SansPBX callback URL carries, as the service computes it from the encryption key. */
     protected static String callbackToken(String callId) {
-        return new CallbackTokens(new CredentialCipher(KEY)).tokenFor(callId);
+        return callbackToken("SansPBX", callId);
+    }
+
+    /** The per-call token the callback URL of a call placed through this provider carries. */
+    protected static String callbackToken(String provider, String callId) {
+        return new CallbackTokens(new CredentialCipher(KEY)).tokenFor(provider, callId);
     }
 
     // --- SansPBX stand-in ---
@@ -450,6 +462,11 @@ public abstract class GatewayTestSupport {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         answers.add(response.headers().map() + " " + response.body());
         return new Response(response.statusCode(), response.body(), response.headers().map());
+    }
+
+    /** Prometheus' scrape of the service, from its management port (loopback). */
+    protected Response metrics() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).GET());
     }
 
     /** A path on the service. */

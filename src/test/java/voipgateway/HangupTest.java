@@ -85,7 +85,10 @@ class HangupTest extends GatewayTestSupport {
 
         Response refused = hangUp(callId);
         assertEquals(502, refused.status(), refused.body());
-        assertTrue(refused.body().contains("no such call"), refused.body());
+        assertEquals("provider_refused", refused.json().get("error").asText());
+        assertTrue(refused.json().get("message").asText().startsWith("SansPBX: Hang-up failed"), refused.body());
+        assertFalse(refused.body().contains("no such call"), "the PBX's own words are logged, not answered");
+        assertTrue(capturedLogs().contains("no such call"), "they are logged");
         assertFalse(send("GET", "/calls/" + callId, null).json().has("hangupRequestedAt"));
 
         pbxDisconnects("{\"status\":\"success\"}");

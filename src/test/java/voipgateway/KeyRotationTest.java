@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.KeyRotation;
@@ -11,6 +12,7 @@ import voipgateway.crypto.SingleKey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Rotating VOIP_ENCRYPTION_KEY without downtime: the service restarted with the new key and the old one as
@@ -20,6 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class KeyRotationTest extends GatewayTestSupport {
 
     private static final String NEW_KEY = "the-new-encryption-key-9876543210";
+
+    /** Each test starts from the service under KEY alone. */
+    @AfterEach
+    void backToTheFirstKey() {
+        if (!gatewayProperties.isEmpty()) {
+            stop();
+            gatewayProperties.clear();
+            start();
+        }
+    }
 
     @Test
     void credentialsMoveToTheNewKeyWhileTheServiceKeepsWorking() throws Exception {
@@ -50,5 +62,31 @@ class KeyRotationTest extends GatewayTestSupport {
                 "application/json", JSON.writeValueAsString(Map.of("Linkedid", "31", "disposition", "ANSWER",
                         "custom_field", Map.of("record_id", callId))));
         assertEquals(200, callback.status(), "a callback URL handed out before the rotation still works");
+    }
+
+    /** Accounts stored before credentials were authenticated are read as before; rotate-key rewrites them. */
+    @Test
+    void olderValuesAreReadAndRewrittenAuthenticatedByRotateKey() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"32\"}");
+        providerWithAgent();
+        Document provider = db().getCollection("voipproviders").find().first();
+        Document older = new Document();
+        Map<String, String> plain = voipgateway.providers.ProviderStore.decrypt(provider, new CredentialCipher(KEY));
+        List<String> secret = provider.getList("secretFields", String.class);
+        plain.forEach((field, value) -> older.append(field, secret.contains(field) ? SingleKey.legacyEncrypt(KEY, value)
+                : value));
+        db().getCollection("voipproviders").updateOne(new Document("_id", provider.get("_id")),
+                new Document("$set", new Document("credentials", older).append("updatedAt", new java.util.Date())));
+        assertEquals(201, call("09000000002").status(), "read as before");
+
+        assertEquals(1, KeyRotation.run(db(), new CredentialCipher(KEY)));
+
+        Document credentials = db().getCollection("voipproviders").find().first().get("credentials", Document.class);
+        for (String field : secret) {
+            assertTrue(credentials.getString(field).startsWith("v2:"), field + ": " + credentials.getString(field));
+        }
+        assertEquals(PASSWORD, SingleKey.decrypt(KEY, credentials.getString("password")));
+        assertEquals(201, call("09000000003").status());
     }
 }

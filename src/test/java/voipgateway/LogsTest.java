@@ -4,7 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import java.io.StringWriter;
+
 import org.apache.camel.ProducerTemplate;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -19,11 +27,13 @@ class LogsTest extends GatewayTestSupport {
 
     @Test
     void aClientsMistakeIsLoggedAsInfoNotAsAnError() throws Exception {
+        int before = capturedLogs().length();
         assertEquals(400, sendRaw("POST", "/calls/outbound", "application/json", "{\"agentId\": 7}").status());
         assertEquals(401, sendAs("wrong-key", "GET", "/calls", null, null).status());
 
-        List<String> refusals = capturedLogs().lines().filter(l -> l.contains("[refused]")).toList();
-        assertEquals(2, refusals.size(), capturedLogs());
+        String logged = capturedLogs().substring(before);
+        List<String> refusals = logged.lines().filter(l -> l.contains("[refused]")).toList();
+        assertEquals(2, refusals.size(), logged);
         assertTrue(refusals.stream().allMatch(l -> l.startsWith("INFO")), refusals.toString());
         assertTrue(capturedLogs().lines().noneMatch(l -> l.startsWith("ERROR")), capturedLogs());
     }
@@ -51,6 +61,34 @@ class LogsTest extends GatewayTestSupport {
                 redelivered.toString());
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("ERROR")), capturedLogs());
         assertTrue(lines.stream().noneMatch(l -> l.contains("AMQ601")), "no broker audit lines");
+    }
+
+    /** A value from outside with CR/LF (and a NUL) in it: one line in the text log, as the shipped layout writes it. */
+    @Test
+    void aValueWithLineBreaksLeavesOneLineInTheTextLog() throws Exception {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Layout<?> shipped = ((AbstractAppender) context.getConfiguration().getAppender("text")).getLayout();
+        StringWriter text = new StringWriter();
+        WriterAppender appender = WriterAppender.newBuilder().setName("text-layout-check").setTarget(text)
+                .setLayout(shipped).build();
+        appender.start();
+        context.getConfiguration().getRootLogger().addAppender(appender, Level.INFO, null);
+        context.updateLoggers();
+        try {
+            Response refused = send("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD,
+                    "toPhone", "09000000001", "x\r\nX-Injected: yes\u0000", "1"));
+            assertEquals(400, refused.status(), refused.body());
+        } finally {
+            context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+            context.updateLoggers();
+            appender.stop();
+        }
+
+        List<String> lines = text.toString().lines().toList();
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("X-Injected")), text.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("[refused] 400") && l.contains("x\\r\\nX-Injected: yes?")),
+                text.toString());
+        assertTrue(text.toString().chars().noneMatch(c -> c == 0), "no NUL written");
     }
 
     @Test

@@ -24,7 +24,8 @@ class MetricsTest extends GatewayTestSupport {
         assertEquals(200, send("POST", callback, report).status(), "the same report again");
         String account = db().getCollection("voipproviders").find().first().getObjectId("_id").toHexString();
 
-        Response metrics = sendAs("", "GET", "/metrics", null, null);
+        Response metrics = metrics();
+        assertEquals(404, sendAs("", "GET", "/metrics", null, null).status(), "not on the API's port");
 
         assertEquals(200, metrics.status(), metrics.body());
         assertTrue(metrics.headers().get("content-type").get(0).startsWith("text/plain"));

@@ -225,7 +225,8 @@ class OutboundCallTest extends GatewayTestSupport {
         Response response = call("09000000001");
 
         assertEquals(502, response.status(), response.body());
-        assertTrue(response.json().get("message").asText().contains("Dial call failed with status 401"));
+        assertEquals("provider_auth_failed", response.json().get("error").asText());
+        assertTrue(response.json().get("message").asText().contains("Dial call failed (provider answered HTTP 401)"));
         pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
     }
 

@@ -70,6 +70,17 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         return body;
     }
 
+    private Map<String, Object> exotelAccount() {
+        Map<String, Object> account = new LinkedHashMap<>();
+        account.put("provider", "exotel");
+        account.put("accountSid", EXOTEL_SID);
+        account.put("apiKey", EXOTEL_KEY);
+        account.put("apiToken", EXOTEL_TOKEN);
+        account.put("apiBaseUrl", pbxUrl(""));
+        account.put("did", "080-4000-0001");
+        return account;
+    }
+
     private void twilioAnswers() {
         pbx.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + SID + ".json")).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"sid\":\"" + SID + "\"}")));
@@ -116,7 +127,7 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         assertTrue(dial.getHeader("Content-Type").startsWith("application/x-www-form-urlencoded"));
         assertEquals(sorted("To=+919000000001", "From=" + TWILIO_DID, "Url=" + VOICE,
                 "StatusCallback=http://localhost:" + port + "/callbacks/twilio/status?call=" + callId + "&token="
-                        + callbackToken(callId),
+                        + callbackToken("Twilio", callId),
                 "StatusCallbackMethod=POST", "StatusCallbackEvent=initiated", "StatusCallbackEvent=ringing",
                 "StatusCallbackEvent=answered", "StatusCallbackEvent=completed"), form(dial.getBodyAsString()));
         assertEquals("CA42", storedCall(callId).getString("providerCallId"));
@@ -128,7 +139,7 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         twilioAnswers();
         addAndAssign(twilioAccount());
         String callId = call("09000000001").json().get("id").asText();
-        String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken(callId);
+        String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
 
         Map<String, Object> answered = Map.of("CallSid", "CA42", "CallStatus", "in-progress", "AccountSid", SID);
         assertEquals(403, postForm(path, answered, "bm90IGEgc2lnbmF0dXJl").status());
@@ -193,14 +204,7 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         pbx.stubFor(post(urlPathEqualTo(CONNECT)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"Call\":{\"Sid\":\"exo-77\",\"Status\":\"in-progress\"}}")));
-        Map<String, Object> account = new LinkedHashMap<>();
-        account.put("provider", "exotel");
-        account.put("accountSid", EXOTEL_SID);
-        account.put("apiKey", EXOTEL_KEY);
-        account.put("apiToken", EXOTEL_TOKEN);
-        account.put("apiBaseUrl", pbxUrl(""));
-        account.put("did", "080-4000-0001");
-        addAndAssign(account);
+        addAndAssign(exotelAccount());
         pbx.resetRequests();
 
         Response placed = call("+91 90000 00001");
@@ -210,7 +214,7 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         assertEquals(1, dials.size());
         assertEquals("Basic " + basic(EXOTEL_KEY, EXOTEL_TOKEN), dials.get(0).getHeader("Authorization"));
         String callback = "http://localhost:" + port + "/callbacks/exotel/status?call=" + callId + "&token="
-                + callbackToken(callId);
+                + callbackToken("Exotel", callId);
         assertEquals(sorted("From=09000000001", "CallerId=080-4000-0001", "Url=" + VOICE, "CustomField=" + callId,
                 "StatusCallback=" + callback, "StatusCallbackEvents[0]=terminal"),
                 form(dials.get(0).getBodyAsString()));
@@ -227,6 +231,67 @@ class ProviderAdaptersTest extends GatewayTestSupport {
                 Map.of("CallSid", "exo-77", "Status", "no-answer", "ConversationDuration", "0"), null);
         assertEquals(200, reported.status(), reported.body());
         assertEquals("no-answer", storedCall(callId).getString("status"));
+    }
+
+    /**
+     * A Twilio call's callback URL (its token, or a token of the kind that bound the call id alone) posted to the
+     * SansPBX or Exotel path, which check no Twilio signature: 403, and the call is as it was.
+     */
+    @Test
+    void aTwilioCallTakesNoCallbackThroughAnotherProvidersPath() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        String callId = call("09000000001").json().get("id").asText();
+        String callIdOnly = new voipgateway.crypto.CredentialCipher(KEY).fingerprint("callback-token", callId)
+                .substring(0, 32);
+
+        for (String token : List.of(callbackToken("Twilio", callId), callIdOnly)) {
+            String query = "?call=" + callId + "&token=" + token;
+            Response sansPbx = send("POST", "/callbacks/sanspbx/status" + query, Map.of("Linkedid", "CA42",
+                    "disposition", "BUSY", "custom_field", Map.of("record_id", callId)));
+            assertEquals(403, sansPbx.status(), sansPbx.body());
+            Response exotel = postForm("/callbacks/exotel/status" + query,
+                    Map.of("CallSid", "CA42", "Status", "canceled"), null);
+            assertEquals(403, exotel.status(), exotel.body());
+        }
+
+        Document call = storedCall(callId);
+        assertEquals("initiated", call.getString("status"));
+        assertTrue(call.getList("statusHistory", Document.class, List.of()).isEmpty());
+        assertEquals(0, db().getCollection("orphancallbacks").countDocuments());
+    }
+
+    /**
+     * Account ids go into provider URLs: a value outside the adapter's declared format (space, quote, '<', '|',
+     * a placeholder, an escaped '/' or CR/LF) is a 400 naming the field, at once, and nothing is sent or stored.
+     */
+    @Test
+    void anAccountIdOutsideItsDeclaredFormatIs400NamingTheField() throws Exception {
+        twilioAnswers();
+        for (String sid : List.of("AC5f2b9c0d1e3a4b6c7d8e9f0a1b2c3d4 ", "AC\"", "AC<script>", "AC|x", "${sys:user.home}",
+                "AC5f2b9c0d1e3a4b6c7d8e9f0a1b2c3d4e%0D%0AX-Injected: yes")) {
+            Map<String, Object> account = twilioAccount();
+            account.put("accountSid", sid);
+            long started = System.nanoTime();
+            Response refused = send("POST", "/voip/add-provider", account);
+            assertEquals(400, refused.status(), sid + ": " + refused.body());
+            assertEquals("accountSid", refused.json().get("field").asText(), refused.body());
+            assertTrue(System.nanoTime() - started < 1_000_000_000L, "answered within a second");
+        }
+        for (String sid : List.of("exo3%2F..%2F..%2Fsecret", "exo3/../secret", "exo 3", "exo3\r\nX-Injected: yes")) {
+            Map<String, Object> account = exotelAccount();
+            account.put("accountSid", sid);
+            Response refused = send("POST", "/voip/add-provider", account);
+            assertEquals(400, refused.status(), sid + ": " + refused.body());
+            assertEquals("accountSid", refused.json().get("field").asText(), refused.body());
+        }
+        Map<String, Object> controlInSecret = twilioAccount();
+        controlInSecret.put("authToken", "token\u0000with-nul");
+        assertEquals("authToken", send("POST", "/voip/add-provider", controlInSecret).json().get("field").asText());
+
+        pbx.verify(0, anyRequestedFor(anyUrl()));
+        assertEquals(0, db().getCollection("voipproviders").countDocuments());
+        assertTrue(capturedLogs().lines().noneMatch(line -> line.startsWith("X-Injected")), "no forged log line");
     }
 
     // --- helpers ---

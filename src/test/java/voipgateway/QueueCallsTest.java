@@ -14,7 +14,12 @@ import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import jakarta.jms.JMSSecurityException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.bson.Document;
+import voipgateway.queue.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Call requests through the embedded Artemis broker: each distinct request dialled exactly once. */
@@ -62,6 +69,7 @@ class QueueCallsTest extends GatewayTestSupport {
         JsonNode event = nextEvent();
 
         assertEquals("req-1", event.get("requestId").asText());
+        assertEquals("default", event.get("tenantId").asText());
         assertEquals("initiated", event.get("status").asText());
         assertEquals("42", event.get("providerCallId").asText());
         Document call = db().getCollection("calls").find().first();
@@ -175,6 +183,49 @@ class QueueCallsTest extends GatewayTestSupport {
 
         assertEquals("initiated", event.get("status").asText());
         pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    /** A dial the provider refuses: one outcome event, naming the tenant and the stored call; nothing redelivered. */
+    @Test
+    void aRefusedDialPublishesOneEventWithItsTenantAndCall() throws Exception {
+        pbxDials("{\"status\":\"failed\",\"message\":\"Insufficient balance\"}");
+        enqueue(request("req-refused"));
+
+        JsonNode event = nextEvent();
+        awaitCallsQueueSettled();
+
+        Document call = db().getCollection("calls").find(new Document("idempotencyKey", "req-refused")).first();
+        assertEquals("failed", call.getString("status"));
+        assertEquals(call.getObjectId("_id").toHexString(), event.get("callId").asText(), event.toString());
+        assertEquals("default", event.get("tenantId").asText(), event.toString());
+        assertEquals("failed", event.get("status").asText());
+        assertEquals(null, consumer.receiveBody(EVENTS, 1_000), "one event per outcome");
+        pbx.verify(1, postRequestedFor(urlPathEqualTo(DIALCALL)));
+    }
+
+    /** The embedded broker takes only its user and password (generated into the data folder, logged where). */
+    @Test
+    void theEmbeddedBrokerRefusesAClientWithoutItsCredentials() throws Exception {
+        String url = "tcp://127.0.0.1:" + brokerPort;
+        String password = java.nio.file.Files.readString(dataDir.resolve("artemis").resolve("broker-password")).trim();
+        assertThrows(JMSSecurityException.class, () -> new ActiveMQConnectionFactory(url).createConnection().close());
+        assertThrows(JMSSecurityException.class, () -> new ActiveMQConnectionFactory(url, "voip-gateway", "guess")
+                .createConnection().close());
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, "voip-gateway", password);
+                jakarta.jms.Connection connection = factory.createConnection()) {
+            connection.start();
+        }
+        assertTrue(capturedLogs().contains("The embedded broker requires user 'voip-gateway' and the password"
+                + " generated into " + dataDir.resolve("artemis").resolve("broker-password")), "logged where it is");
+        assertFalse(capturedLogs().contains(password), "the password itself is not logged");
+    }
+
+    /** Every message of the calls queue is done with: none waits, none is being delivered or waits to be again. */
+    private void awaitCallsQueueSettled() {
+        EmbeddedBroker broker = gateway.getCamelContext().getRegistry().lookupByNameAndType("embeddedBroker",
+                EmbeddedBroker.class);
+        Queue queue = broker.server().locateQueue(SimpleString.of("voip.outbound-calls"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.getMessageCount() == 0);
     }
 
     private Map<String, Object> request(String requestId) {

@@ -37,7 +37,7 @@ class SweeperTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> "unknown".equals(storedCall(id).getString("status")));
         assertEquals("no_final_callback", storedCall(id).getString("reason"));
         assertEquals(201, call("09000000001").status(), "the slot is free again");
-        assertTrue(send("GET", "/metrics", null).body()
+        assertTrue(metrics().body()
                 .contains("voip_calls_ruled_total{outcome=\"swept\",reason=\"no_final_callback\"} 1.0"));
 
         // the end reported late still counts

@@ -29,6 +29,11 @@ public class ApiException extends RuntimeException {
         return field;
     }
 
+    /** What the log and a stored reason keep of this failure: the message, unless a subclass knows more. */
+    public String diagnosis() {
+        return getMessage();
+    }
+
     /** For a 429: when to ask again, in seconds. */
     public int retryAfterSeconds() {
         return 1;

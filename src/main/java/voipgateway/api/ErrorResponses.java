@@ -28,7 +28,10 @@ public class ErrorResponses {
     private static final String FAILURE_PROPERTY = "failure";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-    /** Decides what the failure means for the client; its message becomes property {@code failureReason}. */
+    /**
+     * Decides what the failure means for the client; what is kept of it for diagnosis (masked) becomes property
+     * {@code failureReason}.
+     */
     public void classify(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException failure = toApiException(cause);
@@ -36,7 +39,7 @@ public class ErrorResponses {
             LOG.error("[error] unexpected failure", cause);
         }
         exchange.setProperty(FAILURE_PROPERTY, failure);
-        exchange.setProperty(REASON_PROPERTY, failure.getMessage());
+        exchange.setProperty(REASON_PROPERTY, failure.diagnosis());
     }
 
     /** The answer: the status code, and the body {error, message, field}. */

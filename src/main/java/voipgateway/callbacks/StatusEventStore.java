@@ -17,6 +17,7 @@ import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.calls.CallChange;
 import voipgateway.calls.CallLifecycle;
+import voipgateway.providers.ProviderAnswers;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -35,14 +36,25 @@ public class StatusEventStore {
 
     /**
      * The callback URL must carry the token this service handed out for the call, and a record_id in the body
-     * must name that same call: a token is good for its own call only.
+     * must name that same call: a token is good for its own call, through its own provider's path, only.
      */
     public void authenticate(@ExchangeProperty("event") StatusEvent event) {
-        if (!ObjectId.isValid(String.valueOf(event.urlCallId())) || !tokens.isValid(event.urlCallId(), event.urlToken())) {
+        if (!ObjectId.isValid(String.valueOf(event.urlCallId()))
+                || !tokens.isValid(event.provider(), event.urlCallId(), event.urlToken())) {
             throw new ApiException(403, "forbidden", "token", "callback token is missing or invalid");
         }
         if (event.recordId() != null && !event.recordId().equals(event.urlCallId())) {
             throw new ApiException(403, "forbidden", "token", "callback token belongs to another call");
+        }
+    }
+
+    /**
+     * The call found is one the callback's provider placed: a callback on another adapter's path (whose checks,
+     * such as Twilio's signature, it would escape) changes nothing.
+     */
+    public void requireProvider(@ExchangeProperty("event") StatusEvent event, @ExchangeProperty("call") Document call) {
+        if (!event.provider().equalsIgnoreCase(call.getString("provider"))) {
+            throw new ApiException(403, "forbidden", "token", "this call was not placed through " + event.provider());
         }
     }
 
@@ -72,7 +84,7 @@ public class StatusEventStore {
             updates.add(Updates.set("statusRank", rank));
             updates.add(Updates.set("updatedAt", now));
             event.changes().forEach((field, value) -> updates.add(Updates.set(field, value)));
-            if (call.get("providerCallId") == null && event.providerCallId() != null) {
+            if (call.get("providerCallId") == null && ProviderAnswers.isCallId(event.providerCallId())) {
                 // the callback overtook the dialcall answer
                 updates.add(Updates.set("providerCallId", event.providerCallId()));
             }

@@ -54,7 +54,7 @@ public class CallStore {
         String did = number.getString("phoneNumber");
         String voice = number.getString("assignedVoiceUrl") != null ? number.getString("assignedVoiceUrl") : voiceUrl;
         return new DialRequest(request.callTo(), Dids.callerId(did), did, id, voice.isEmpty() ? null : voice,
-                tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), id));
+                tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), account.provider(), id));
     }
 
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */

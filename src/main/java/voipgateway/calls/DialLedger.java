@@ -18,6 +18,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
@@ -39,8 +40,10 @@ import voipgateway.storage.MongoRequests;
 public class DialLedger {
 
     public static final String DEFAULT_TENANT = "default";
+    /** The reason of a call whose dial's claim expired with no outcome stored. */
+    public static final String CLAIM_EXPIRED = "claim_expired";
     /** The claim of an entry released for a retry (a value, so the compare-and-set can match it exactly). */
-    private static final String RELEASED = "released";
+    static final String RELEASED = "released";
 
     /** How long a claim holds before a retry may look at it again (longer than any provider request). */
     private final Duration lease;
@@ -191,20 +194,43 @@ public class DialLedger {
         }
     }
 
-    /** A dial whose claim expired while dialing: the provider may have placed it. Never dialled again. */
+    /**
+     * A dial whose claim expired while dialing, seen by a request with the same key: the provider may have placed
+     * it. Never dialled again.
+     */
     public CallChange settleUnknown(@ExchangeProperty("expectedClaim") String expectedClaim) {
         return call -> {
             if (!CallLifecycle.DIALING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
                 return null;
             }
-            return Updates.combine(
-                    Updates.set("status", CallLifecycle.UNKNOWN),
-                    Updates.set("failureReason", "dial answer never stored"),
-                    Updates.unset("claim"),
-                    Updates.set("response", unknownResponse(call.getObjectId("_id"),
-                            "the dial request got no answer; the call's outcome is unknown")),
-                    Updates.set("updatedAt", new Date()));
+            return claimExpired(call);
         };
+    }
+
+    /**
+     * The same for a call found dialing by the look at held slots ({@link ExpiredClaims}): settled only if its
+     * claim (as stored now: a request may have taken it over meanwhile) has expired.
+     */
+    public CallChange settleExpired() {
+        return call -> {
+            Date claimedAt = call == null ? null : call.getDate("claimedAt");
+            if (claimedAt == null || !CallLifecycle.DIALING.equals(call.getString("status"))
+                    || !claimedAt.toInstant().plus(lease).isBefore(new Date().toInstant())) {
+                return null;
+            }
+            return claimExpired(call);
+        };
+    }
+
+    private static Bson claimExpired(Document call) {
+        return Updates.combine(
+                Updates.set("status", CallLifecycle.UNKNOWN),
+                Updates.set("reason", CLAIM_EXPIRED),
+                Updates.set("failureReason", "dial answer never stored"),
+                Updates.unset("claim"),
+                Updates.set("response", unknownResponse(call.getObjectId("_id"),
+                        "the dial request got no answer; the call's outcome is unknown")),
+                Updates.set("updatedAt", new Date()));
     }
 
     /**
@@ -262,16 +288,20 @@ public class DialLedger {
             }
             Document update;
             if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
-                Document response = storedResponse(failure.status(), ErrorResponses.body(failure));
+                // the answer names the stored call, so a client (and the outcome event) can find it
+                Map<String, Object> body = new LinkedHashMap<>(ErrorResponses.body(failure));
+                body.put("id", call.getObjectId("_id").toHexString());
+                body.put("status", CallLifecycle.FAILED);
+                Document response = storedResponse(failure.status(), body);
                 update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
-                        .append("failureReason", failure.getMessage()).append("response", response).append("claim", null);
+                        .append("failureReason", failure.diagnosis()).append("response", response).append("claim", null);
             } else if (notDialled) {
                 update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
-                        .append("lastError", failure.getMessage());
+                        .append("lastError", failure.diagnosis());
             } else {
                 Document response = unknownResponse(call.getObjectId("_id"), "the dial request was sent but not answered ("
                         + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
-                update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.getMessage())
+                update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.diagnosis())
                         .append("response", response).append("claim", null);
                 if (slot != null) {
                     // the provider may have placed it: the slot is held until it is reported, or overdue

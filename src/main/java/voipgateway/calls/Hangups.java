@@ -47,6 +47,10 @@ public class Hangups {
         if (CallLifecycle.isTerminal(status)) {
             throw new ApiException(409, "call_ended", "id", "the call already ended (" + status + ")");
         }
+        if (Cancellations.cancelable(call)) {
+            throw new ApiException(409, "call_not_connected", "id", "the call is " + status
+                    + ": nobody is dialling it yet; POST /calls/{id}/cancel cancels it");
+        }
         if (call.getString("providerCallId") == null) {
             throw new ApiException(409, "call_not_connected", "id",
                     "the provider has not taken the call yet (" + status + "); try again shortly");

@@ -2,11 +2,16 @@ package voipgateway.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jasypt.encryption.pbe.PooledPBEStringEncryptor;
@@ -15,16 +20,24 @@ import org.jasypt.iv.RandomIvGenerator;
 import org.jasypt.salt.RandomSaltGenerator;
 
 /**
- * Encrypts credential fields at rest: jasypt PBEWithHMACSHA512AndAES_256 with a random salt and IV per value,
- * so the same secret never encrypts to the same text. Also derives a keyed fingerprint (HMAC-SHA256) so an
- * account can be found again without storing anything in clear.
+ * Encrypts credential fields at rest with AES-256-GCM (an authenticated cipher: a wrong key or a changed byte is
+ * detected, never decrypted to noise), a random 96-bit IV per value, so the same secret never encrypts to the same
+ * text: {@code v2:} and the Base64 of IV and ciphertext with its tag. The AES key is derived from the configured
+ * key. Values written before (jasypt PBEWithHMACSHA512AndAES_256, no prefix) are still read, and rewritten as
+ * {@code v2} whenever their account is written again or by {@code rotate-key}. Also derives a keyed fingerprint
+ * (HMAC-SHA256) so an account can be found again without storing anything in clear.
  */
 public class CredentialCipher {
 
     private static final String ALGORITHM = "PBEWithHMACSHA512AndAES_256";
+    private static final String V2 = "v2:";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PooledPBEStringEncryptor encryptor;
     private final SecretKeySpec fingerprintKey;
+    private final SecretKeySpec aesKey;
     /** Keys being rotated away from: still read, never written. */
     private final List<CredentialCipher> previous;
 
@@ -43,21 +56,49 @@ public class CredentialCipher {
         encryptor.setIvGenerator(new RandomIvGenerator());
         encryptor.setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
         fingerprintKey = new SecretKeySpec(Sha256.of("fingerprint:" + key), "HmacSHA256");
+        aesKey = new SecretKeySpec(Sha256.of("credentials-aes-gcm:" + key), "AES");
         previous = previousKeys.stream().filter(k -> k != null && !k.isBlank()).map(CredentialCipher::new).toList();
     }
 
     public String encrypt(String plain) {
-        return encryptor.encrypt(plain);
+        byte[] iv = new byte[IV_BYTES];
+        RANDOM.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, aesKey, new GCMParameterSpec(TAG_BITS, iv));
+            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            byte[] stored = new byte[IV_BYTES + sealed.length];
+            System.arraycopy(iv, 0, stored, 0, IV_BYTES);
+            System.arraycopy(sealed, 0, stored, IV_BYTES, sealed.length);
+            return V2 + Base64.getEncoder().encodeToString(stored);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
     }
 
     /**
-     * Decrypts with the current key, else with a previous one (during a key rotation). The cipher carries no
-     * authentication: a wrong key fails on the padding, except about one time in 256, when it answers noise. So a
-     * key's answer counts only if it reads as text a credential can be (no control characters, no bytes that are
-     * not UTF-8); noise from random bytes almost never does. Should no key give such text, a key's answer is
-     * still better than none.
+     * Decrypts with the current key, else with a previous one (during a key rotation). A {@code v2} value opens
+     * only under the key that sealed it, unchanged; a value of the older format, as before: a key's answer counts
+     * only if it reads as text a credential can be (that cipher carries no authentication, and a wrong key answers
+     * noise about one time in 256).
      */
     public String decrypt(String encrypted) {
+        if (encrypted != null && encrypted.startsWith(V2)) {
+            byte[] stored;
+            try {
+                stored = Base64.getDecoder().decode(encrypted.substring(V2.length()));
+            } catch (IllegalArgumentException e) {
+                stored = new byte[0];
+            }
+            for (CredentialCipher cipher : keys()) {
+                String plain = cipher.open(stored);
+                if (plain != null) {
+                    return plain;
+                }
+            }
+            throw new IllegalStateException("a stored credential failed its authentication check: it was written"
+                    + " under another key than VOIP_ENCRYPTION_KEY (or VOIP_PREVIOUS_ENCRYPTION_KEYS), or changed since");
+        }
         String unlikely = null;
         for (CredentialCipher cipher : keys()) {
             String plain;
@@ -77,6 +118,22 @@ public class CredentialCipher {
         // the exception of jasypt says nothing secret, but nothing useful either
         throw new IllegalStateException("stored credentials cannot be decrypted with VOIP_ENCRYPTION_KEY"
                 + " (or VOIP_PREVIOUS_ENCRYPTION_KEYS)");
+    }
+
+    /** A v2 value's text under this key; null when the key is not the one, or the value was changed. */
+    private String open(byte[] stored) {
+        if (stored.length < IV_BYTES + TAG_BITS / 8) {
+            return null;
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, aesKey, new GCMParameterSpec(TAG_BITS, stored, 0, IV_BYTES));
+            return new String(cipher.doFinal(stored, IV_BYTES, stored.length - IV_BYTES), StandardCharsets.UTF_8);
+        } catch (AEADBadTagException notThisKeyOrChanged) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
     }
 
     private List<CredentialCipher> keys() {

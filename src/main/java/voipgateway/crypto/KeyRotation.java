@@ -18,7 +18,8 @@ import voipgateway.storage.MongoRequests;
  * {@code java -jar voip-gateway.jar rotate-key}: re-encrypts every stored credential under the current key.
  * Without downtime: (1) restart the service with VOIP_ENCRYPTION_KEY=new and VOIP_PREVIOUS_ENCRYPTION_KEYS=old
  * (it reads both, writes only the new one); (2) run this command with the same two variables and MONGODB_URI;
- * (3) drop VOIP_PREVIOUS_ENCRYPTION_KEYS at the next restart.
+ * (3) drop VOIP_PREVIOUS_ENCRYPTION_KEYS at the next restart. Run with the current key alone, it rewrites values
+ * stored in the older, unauthenticated format as authenticated ones.
  */
 public final class KeyRotation {
 
@@ -30,9 +31,9 @@ public final class KeyRotation {
         String key = System.getenv("VOIP_ENCRYPTION_KEY");
         String previous = System.getenv().getOrDefault("VOIP_PREVIOUS_ENCRYPTION_KEYS", "");
         String uri = System.getenv("MONGODB_URI");
-        if (key == null || key.isBlank() || previous.isBlank() || uri == null || uri.isBlank()) {
-            System.err.println("rotate-key needs VOIP_ENCRYPTION_KEY (the new key), VOIP_PREVIOUS_ENCRYPTION_KEYS"
-                    + " (the old ones, comma-separated) and MONGODB_URI (the running service's MongoDB)");
+        if (key == null || key.isBlank() || uri == null || uri.isBlank()) {
+            System.err.println("rotate-key needs VOIP_ENCRYPTION_KEY (the new key), MONGODB_URI (the running service's"
+                    + " MongoDB) and, when the key changes, VOIP_PREVIOUS_ENCRYPTION_KEYS (the old ones, comma-separated)");
             return 2;
         }
         try (MongoClient client = MongoClients.create(uri)) {

@@ -75,11 +75,4 @@ public class GatewayMetrics {
     public void gauge(String name, String description, String tagName, String tagValue, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tag(tagName, tagValue).register(registry);
     }
-
-    /** The Prometheus text exposition. */
-    public String scrape(Message message) {
-        message.removeHeaders("*");
-        message.setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        return registry.scrape();
-    }
 }

@@ -1,8 +1,8 @@
 package voipgateway.providers;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import voipgateway.api.ProviderRefusedException;
 
@@ -19,11 +19,25 @@ public record ProviderAccount(String id, long version, String provider, String a
         public static final Limits NONE = new Limits(0, 0);
     }
 
-    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9._-]*");
-
     /** A credential the adapter declared; an optional one not given is null. */
     public String field(String name) {
         return fields.get(name);
+    }
+
+    /**
+     * A field as one URL path segment: everything but letters, digits and {@code -._~} percent-encoded, so no value
+     * can add a segment ({@code /}, {@code ..}), a query or a placeholder to the URL it is placed in.
+     */
+    public String segment(String name) {
+        String value = fields.get(name);
+        StringBuilder segment = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || c == '_' || c == '~' || (c == '.' && !value.matches("\\.+"));
+            segment.append(plain ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
+        }
+        return segment.toString();
     }
 
     public long number(String name) {
@@ -54,25 +68,17 @@ public record ProviderAccount(String id, long version, String provider, String a
         return id + "@" + version;
     }
 
-    /**
-     * Provider text is shown to clients and logs: cut short, with anything secret it repeats blanked out (the
-     * account's secret credentials and any JWT-shaped token).
-     */
+    /** Provider text as this service keeps it: every form of the account's secrets blanked out, then cut. */
     public String mask(String text) {
-        String masked = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-        masked = JWT.matcher(masked).replaceAll("***");
-        for (String field : secretFields) {
-            String secret = fields.get(field);
-            if (secret != null && !secret.isEmpty()) {
-                masked = masked.replace(secret, "***");
-            }
-        }
-        return masked;
+        return Masking.mask(text, Masking.forms(fields, secretFields));
     }
 
-    /** The provider said no: its words, masked, after the provider's name. */
-    public ProviderRefusedException refusal(String message) {
-        return new ProviderRefusedException(provider + ": " + mask(message));
+    /**
+     * The provider said no to {@code what} (HTTP status 0: none to tell); its words, masked, are kept for diagnosis
+     * only.
+     */
+    public ProviderRefusedException refusal(String what, int httpStatus, String providerText) {
+        return new ProviderRefusedException(provider, what, httpStatus, providerText == null ? null : mask(providerText));
     }
 
     @Override

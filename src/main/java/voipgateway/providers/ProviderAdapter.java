@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import voipgateway.api.ApiException;
 
 /**
  * What a provider adapter (one file in {@code routes/providers/}) declares about itself, as a bean of that file:
@@ -14,17 +18,23 @@ import java.util.Set;
  * {@code direct:<id>-dial}, {@code direct:<id>-hangup} (see docs/provider-adapters.md).
  *
  * <p>A credential field is declared as {@code name: kinds}, kinds being any of {@code text} (the default),
- * {@code secret}, {@code url} (https, a public host), {@code number} (a whole number) and {@code optional}.
+ * {@code secret}, {@code url} (https, a public host), {@code number} (a whole number) and {@code optional}. Its
+ * format may be declared in {@code patterns} ({@code name: regex}, as a kamelet declares a property's
+ * {@code pattern}): a value that does not match is refused naming the field. No text field may hold a control
+ * character, declared or not.
  */
 public class ProviderAdapter {
 
     private static final Set<String> KINDS = Set.of("text", "secret", "url", "number", "optional");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private String provider;
     private String id;
     private Map<String, String> credentials = new LinkedHashMap<>();
     private String identity = "";
     private Map<String, String> statuses = new LinkedHashMap<>();
+    private Map<String, String> patterns = new LinkedHashMap<>();
+    private Map<String, Pattern> formats = Map.of();
 
     public String getProvider() {
         return provider;
@@ -65,6 +75,27 @@ public class ProviderAdapter {
 
     public void setStatuses(Map<String, String> statuses) {
         this.statuses = new LinkedHashMap<>(statuses);
+    }
+
+    public Map<String, String> getPatterns() {
+        return patterns;
+    }
+
+    /** {@code field: regex}; a regex that does not compile is refused when the file loads ({@link #check}). */
+    public void setPatterns(Map<String, String> patterns) {
+        this.patterns = new LinkedHashMap<>(patterns);
+    }
+
+    /** A credential a client gave, refused (400 naming the field) unless it has the declared format. */
+    public String requireFormat(String field, String value) {
+        if (CONTROL.matcher(value).find()) {
+            throw ApiException.badRequest(field, field + " must not contain control characters");
+        }
+        Pattern pattern = formats.get(field);
+        if (pattern != null && !pattern.matcher(value).matches()) {
+            throw ApiException.badRequest(field, field + " must match " + pattern.pattern());
+        }
+        return value;
     }
 
     /** The fields that identify an account (its fingerprint), in the order declared. */
@@ -108,6 +139,20 @@ public class ProviderAdapter {
             throw new IllegalArgumentException("provider adapter " + provider + " declares no credentials");
         }
         credentials.keySet().forEach(this::kinds);
+        Map<String, Pattern> compiled = new LinkedHashMap<>();
+        patterns.forEach((field, regex) -> {
+            if (!credentials.containsKey(field)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": pattern of " + field
+                        + ", which is not one of its credentials");
+            }
+            try {
+                compiled.put(field, Pattern.compile(regex));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": pattern of " + field
+                        + " is not a regular expression: " + e.getDescription());
+            }
+        });
+        formats = compiled;
         for (String field : identityFields()) {
             if (!credentials.containsKey(field)) {
                 throw new IllegalArgumentException("provider adapter " + provider + ": identity field " + field

@@ -10,8 +10,8 @@ import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 
 /**
- * Reads a provider's answer for an adapter route: a 2xx is an acceptance, anything else a refusal carrying the
- * provider's own message (masked). While an account is being checked (property {@code checkingCredentials}), a
+ * Reads a provider's answer for an adapter route: a 2xx is an acceptance, anything else a refusal naming the
+ * provider's HTTP status (its own message, masked, is kept for diagnosis). While an account is being checked (property {@code checkingCredentials}), a
  * refusal means the client's credentials are wrong: 400, not 502.
  */
 public class ProviderAnswers {
@@ -26,14 +26,24 @@ public class ProviderAnswers {
         require(body, status, account, checking);
     }
 
-    /** A 2xx JSON answer's value at a JSON pointer (e.g. the call id at {@code /sid}); missing is a refusal. */
+    /** What a provider's call id may be: it is placed in URLs (a hang-up) and shown to clients. */
+    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    public static boolean isCallId(String value) {
+        return value != null && CALL_ID.matcher(value).matches();
+    }
+
+    /**
+     * A 2xx JSON answer's call id at a JSON pointer (e.g. {@code /sid}); missing, or not shaped like an id (letters,
+     * digits, {@code ._:-}, at most 128), is a refusal.
+     */
     public String text(String pointer, Exchange exchange) {
         ProviderAccount account = exchange.getProperty("account", ProviderAccount.class);
         JsonNode value = require(exchange.getMessage().getBody(String.class),
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), account,
                 exchange.getProperty("checkingCredentials", Boolean.class)).at(pointer);
-        if (value.isMissingNode() || !value.isValueNode() || value.asText().isBlank()) {
-            throw account.refusal("the answer carried no " + pointer);
+        if (value.isMissingNode() || !value.isValueNode() || !isCallId(value.asText())) {
+            throw account.refusal("the answer carried no usable " + pointer, 0, null);
         }
         return value.asText();
     }
@@ -44,16 +54,16 @@ public class ProviderAnswers {
         if (code >= 200 && code <= 299) {
             return json;
         }
-        String message = "HTTP " + code;
+        String message = null;
         for (String pointer : MESSAGES) {
             JsonNode text = json.at(pointer);
             if (text.isTextual() && !text.asText().isBlank()) {
-                message += ": " + text.asText();
+                message = text.asText();
                 break;
             }
         }
-        ProviderRefusedException refused = account.refusal(message);
-        throw Boolean.TRUE.equals(checking) ? new InvalidCredentialsException(refused.getMessage()) : refused;
+        ProviderRefusedException refused = account.refusal("the request was refused", code, message);
+        throw Boolean.TRUE.equals(checking) ? new InvalidCredentialsException(refused) : refused;
     }
 
     private static JsonNode parse(String body) {

@@ -20,6 +20,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * <ul>
  * <li>TLS follows the URL's scheme. camel-vertx-http builds a URL with a port ({@code https://pbx:8443/...}) from
  * host, port and path, and such a request would go out in plain text, credentials and all.</li>
+ * <li>The path and query go out as encoded: for such a URL camel-vertx-http takes the decoded path.</li>
  * <li>The body goes out as ProviderRequests built it: given as text, camel-vertx-http parses a form body and encodes
  * it again (every value encoded twice, repeated names merged into one {@code [a, b]}).</li>
  * <li>A new connection may take {@code connectMillis} (the client's connect timeout: a {@code ConnectException},
@@ -48,8 +49,11 @@ public class ProviderHttpBinding extends DefaultVertxHttpBinding {
         if (message.getBody() instanceof String text) {
             message.setBody(text.getBytes(StandardCharsets.UTF_8));
         }
-        return super.prepareHttpRequest(endpoint, exchange)
-                .ssl("https".equalsIgnoreCase(url.getScheme()))
+        HttpRequest<Buffer> request = super.prepareHttpRequest(endpoint, exchange);
+        // as encoded: for a URL with a port camel-vertx-http takes the decoded path, and an escaped '/' in a
+        // value (an account id) would become a path separator, an escaped CR/LF a broken request line
+        request.uri(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+        return request.ssl("https".equalsIgnoreCase(url.getScheme()))
                 .connectTimeout(connectionWaitMillis(connectMillis))
                 .idleTimeout(responseMillis);
     }

@@ -42,8 +42,8 @@ public record ProviderRegistration(ProviderAdapter adapter, ProviderAccount acco
             if (adapter.is(field, "optional") && !json.has(field)) {
                 continue;
             }
-            fields.put(field, adapter.is(field, "url") ? json.url(field)
-                    : adapter.is(field, "number") ? Long.toString(json.wholeNumber(field)) : json.text(field));
+            fields.put(field, adapter.requireFormat(field, adapter.is(field, "url") ? json.url(field)
+                    : adapter.is(field, "number") ? Long.toString(json.wholeNumber(field)) : json.text(field)));
         }
         if (fields.getOrDefault("username", "").contains(":")) {
             // every provider here takes it in Basic auth

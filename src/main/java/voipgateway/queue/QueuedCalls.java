@@ -20,7 +20,7 @@ import voipgateway.calls.OutboundCallRequest;
 
 /**
  * Call requests from the integration bus: JSON {requestId, agentId, leadId, toPhone, tenantId?, metadata?}, and
- * the outcome published for each: {requestId, callId, status, providerCallId | error}.
+ * the outcome published for each: {tenantId, requestId, callId, status, providerCallId | error}.
  */
 public class QueuedCalls {
 
@@ -47,9 +47,11 @@ public class QueuedCalls {
 
     /** The outcome event, from the answer the ledger stored for the call. */
     public Map<String, Object> outcome(@ExchangeProperty("requestId") String requestId,
-            @ExchangeProperty("storedResponse") Document response, Message message) throws Exception {
+            @ExchangeProperty("tenantId") String tenantId, @ExchangeProperty("storedResponse") Document response,
+            Message message) throws Exception {
         JsonNode body = Json.MAPPER.readTree(response.getString("body"));
         Map<String, Object> event = new LinkedHashMap<>();
+        event.put("tenantId", tenantId);
         event.put("requestId", requestId);
         event.put("callId", body.path("id").asText(null));
         event.put("status", body.path("status").asText("failed"));

@@ -20,6 +20,7 @@ import org.apache.camel.ExchangeProperty;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.calls.CallLifecycle;
+import voipgateway.calls.ExpiredClaims;
 import voipgateway.providers.ProviderAccount;
 import voipgateway.storage.Collections;
 
@@ -63,9 +64,13 @@ public class Pacing {
     private final long marginMillis;
     private volatile Object liveCursor;
     private volatile Object slotsCursor;
+    private volatile boolean lookedAtAll;
+    private final ExpiredClaims expiredClaims;
 
-    public Pacing(MongoDatabase db, LiveCalls liveCalls, Clock clock, Duration longestCall, Duration margin) {
+    public Pacing(MongoDatabase db, LiveCalls liveCalls, ExpiredClaims expiredClaims, Clock clock,
+            Duration longestCall, Duration margin) {
         this.marginMillis = margin.toMillis();
+        this.expiredClaims = expiredClaims;
         this.slots = db.getCollection("slots");
         this.live = db.getCollection(LIVE);
         this.liveCalls = liveCalls;
@@ -198,10 +203,18 @@ public class Pacing {
 
     /**
      * The next batch of held slots ({@code {slot, call}}), from where the last look stopped, for
-     * {@link #freeIfEnded}: each sweep looks at a batch of each collection, and comes round to every slot.
+     * {@link #freeIfEnded}: each sweep looks at a batch of each collection, and comes round to every slot; the
+     * first look after start, at all of them.
      */
     public List<Document> nextHeld() {
         List<Document> found = new ArrayList<>();
+        if (!lookedAtAll) {
+            // the first look, at start: every held slot, so the calls an instance that died left dialing are seen
+            lookedAtAll = true;
+            live.find().forEach(held -> found.add(liveSlot(held)));
+            slots.find(new Document("call", new Document("$ne", null))).forEach(held -> found.add(numberedSlot(held)));
+            return found;
+        }
         liveCursor = page(live, liveCursor, held -> found.add(liveSlot(held)));
         slotsCursor = page(slots, slotsCursor, held -> {
             if (held.get("call") != null) {
@@ -242,6 +255,8 @@ public class Pacing {
     public String freeIfEnded(Document held) {
         ObjectId callId = held.getObjectId("call");
         Document call = calls.find(new Document("_id", callId)).first();
+        // a call still being placed: watched until its claim expires (its instance may have died)
+        expiredClaims.watch(call);
         String status = call == null ? "missing" : call.getString("status");
         Date changed = call == null ? null : call.getDate("updatedAt");
         if (HOLDING.contains(status) || changed != null && changed.getTime() > clock.millis() - QUIET_MILLIS) {

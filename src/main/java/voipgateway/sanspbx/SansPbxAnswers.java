@@ -17,10 +17,11 @@ import voipgateway.api.InvalidCredentialsException;
 import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.providers.ProviderAccount;
+import voipgateway.providers.ProviderAnswers;
 
 /**
- * Reads SansPBX's answers. Anything but {@code "status": "success"} is a refusal, reported with the provider's
- * own message (with the account's secrets masked, should the PBX echo them back).
+ * Reads SansPBX's answers. Anything but {@code "status": "success"} is a refusal: the client is told what failed and
+ * the HTTP status; the provider's own message (masked) is kept for diagnosis.
  */
 public class SansPbxAnswers {
 
@@ -44,14 +45,13 @@ public class SansPbxAnswers {
             @ExchangeProperty("checkingCredentials") Boolean checkingCredentials) {
         JsonNode json;
         try {
-            json = successOrRefuse(body, status, account, "Token generation error", "Token generation error: HTTP ");
+            json = successOrRefuse(body, status, account, "Token generation error");
         } catch (ProviderRefusedException refused) {
-            throw Boolean.TRUE.equals(checkingCredentials) ? new InvalidCredentialsException(refused.getMessage())
-                    : refused;
+            throw Boolean.TRUE.equals(checkingCredentials) ? new InvalidCredentialsException(refused) : refused;
         }
         String apiToken = json.path("Apitoken").asText("");
         if (apiToken.isBlank()) {
-            throw refuse("Token generation error: the answer carried no Apitoken");
+            throw account.refusal("Token generation error: the answer carried no Apitoken", 0, null);
         }
         String expiryTime = json.path("expiry_time").asText("");
         return new SansPbxToken(apiToken, expiryTime, refreshAt(expiryTime));
@@ -60,35 +60,35 @@ public class SansPbxAnswers {
     /** dialcall: the call id as call_id, callid, data.callid or msg.callid, depending on the PBX version. */
     public String callId(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
             @ExchangeProperty("account") ProviderAccount account) {
-        JsonNode json = successOrRefuse(body, status, account, "Dial call failed", "Dial call failed with status ");
+        JsonNode json = successOrRefuse(body, status, account, "Dial call failed");
         for (JsonNode candidate : new JsonNode[] {json.get("call_id"), json.get("callid"),
                 json.path("data").get("callid"), json.path("msg").get("callid")}) {
-            if (candidate != null && candidate.isValueNode() && !candidate.asText().isBlank()) {
+            if (candidate != null && candidate.isValueNode() && ProviderAnswers.isCallId(candidate.asText())) {
                 return candidate.asText();
             }
         }
-        throw refuse("Dial call failed: the answer carried no call id");
+        throw account.refusal("Dial call failed: the answer carried no call id", 0, null);
     }
 
     /** calldisconnect: {"status": "success"}; anything else is a refusal. */
     public void disconnected(@Body String body, @Header(Exchange.HTTP_RESPONSE_CODE) Integer status,
             @ExchangeProperty("account") ProviderAccount account) {
-        successOrRefuse(body, status, account, "Hang-up failed", "Hang-up failed with status ");
+        successOrRefuse(body, status, account, "Hang-up failed");
     }
 
-    private JsonNode successOrRefuse(String body, Integer status, ProviderAccount account, String what,
-            String httpFailure) {
+    private JsonNode successOrRefuse(String body, Integer status, ProviderAccount account, String what) {
         int code = status == null ? 0 : status;
-        if (code < 200 || code > 299) {
-            throw refuse(httpFailure + code + message(parse(body), account));
-        }
         JsonNode json = parse(body);
+        if (code < 200 || code > 299) {
+            throw account.refusal(what, code, message(json));
+        }
         if (json == null) {
-            throw refuse(what + ": the answer is not JSON");
+            throw account.refusal(what + ": the answer is not JSON", code, null);
         }
         if (!"success".equalsIgnoreCase(json.path("status").asText())) {
-            throw refuse(what + ": provider answered status '" + mask(json.path("status").asText(), account) + "'"
-                    + message(json, account));
+            String said = message(json);
+            throw account.refusal(what + ": the answer's status is not success", code, "status '"
+                    + json.path("status").asText() + "'" + (said == null ? "" : ", " + said));
         }
         return json;
     }
@@ -110,25 +110,17 @@ public class SansPbxAnswers {
         }
     }
 
-    private static String message(JsonNode json, ProviderAccount account) {
+    /** The provider's own message, if it gave one (masked by the refusal it goes into). */
+    private static String message(JsonNode json) {
         if (json == null) {
-            return "";
+            return null;
         }
         for (String field : new String[] {"message", "msg", "error"}) {
             JsonNode node = json.get(field);
             if (node != null && node.isTextual() && !node.asText().isBlank()) {
-                return ": " + mask(node.asText(), account);
+                return node.asText();
             }
         }
-        return "";
-    }
-
-    /** Provider text is shown to clients and logs: see {@link ProviderAccount#mask}. */
-    static String mask(String text, ProviderAccount account) {
-        return account.mask(text);
-    }
-
-    private static ProviderRefusedException refuse(String message) {
-        return new ProviderRefusedException("SansPBX: " + message);
+        return null;
     }
 }

@@ -59,7 +59,7 @@ public class SimulatorSettings {
     public String sansPbxAccessKey = "demo-access-key";
     public String sansPbxUsername = "demo-user";
     public String sansPbxPassword = "Demo@&1234!#";
-    public String twilioAccountSid = "ACdemo00000000000000000000000000";
+    public String twilioAccountSid = "ACde000000000000000000000000000000";
     public String twilioAuthToken = "demo-twilio-auth-token";
 
     private static final ObjectReader UPDATE = Json.MAPPER.reader()

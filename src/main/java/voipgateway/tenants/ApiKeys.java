@@ -30,9 +30,11 @@ public class ApiKeys {
 
     /** Tenants of valid keys by key hash (see {@link ReadCache} for how long a revocation takes elsewhere). */
     private final ReadCache<String, String> tenants;
+    private final KeyGuesses guesses;
 
-    public ApiKeys(Duration maxAge, long maxEntries) {
+    public ApiKeys(Duration maxAge, long maxEntries, KeyGuesses guesses) {
         this.tenants = new ReadCache<>(maxAge, maxEntries);
+        this.guesses = guesses;
     }
 
     /**
@@ -40,8 +42,14 @@ public class ApiKeys {
      * without reading MongoDB.
      */
     public void lookUp(@Header("Authorization") String authorization, Exchange exchange) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || authorization.length() < 8 || authorization.length() > 200) {
+        if (authorization == null) {
+            throw unauthorized();
+        }
+        // an address that guessed too often is refused before its key is looked at (KeyGuesses)
+        guesses.check(exchange);
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() < 8
+                || authorization.length() > 200) {
+            guesses.failed(exchange);
             throw unauthorized();
         }
         String hash = hash(authorization.substring(7).trim());
@@ -57,6 +65,7 @@ public class ApiKeys {
     /** The tenant of a known, unrevoked key becomes property {@code tenantId}; anything else is 401. */
     public void requireTenant(Document key, Exchange exchange) {
         if (key == null || !Boolean.FALSE.equals(key.getBoolean("revoked"))) {
+            guesses.failed(exchange);
             throw unauthorized();
         }
         tenants.put(key.getString("_id"), key.getString("tenantId"));

@@ -29,16 +29,25 @@ public class TenantAdmin {
     private static final Set<String> TENANT_FIELDS = Set.of("tenantId", "name");
 
     private final String adminKey;
+    private final KeyGuesses guesses;
 
-    public TenantAdmin(String adminKey) {
+    public TenantAdmin(String adminKey, KeyGuesses guesses) {
         this.adminKey = adminKey == null ? "" : adminKey;
+        this.guesses = guesses;
     }
 
-    public void authenticate(@Header("Authorization") String authorization) {
+    public void authenticate(@Header("Authorization") String authorization, Exchange exchange) {
+        if (authorization != null) {
+            // an address that guessed too often is refused before its key is looked at (KeyGuesses)
+            guesses.check(exchange);
+        }
         String given = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : "";
         if (adminKey.isBlank() || !MessageDigest.isEqual(adminKey.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8))) {
+            if (authorization != null) {
+                guesses.failed(exchange);
+            }
             throw new ApiException(401, "unauthorized", "Authorization",
                     "the admin API needs Authorization: Bearer <VOIP_ADMIN_KEY>");
         }

@@ -49,6 +49,8 @@ class FaultRuns {
 
     private static final String KEY = "fault-run-encryption-key-0123456789";
     private static final String API_KEY = "fault-run-api-key-of-tenant-default";
+    private static final String BROKER_USER = "fault-runs";
+    private static final String BROKER_PASSWORD = "fault-run-broker-password";
     private static final String AGENT = "507f1f77bcf86cd799439012";
     private static final int LOAD_SECONDS = Integer.getInteger("faults.load-seconds", 50);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -228,6 +230,8 @@ class FaultRuns {
         env.put("MONGODB_URI", "mongodb://127.0.0.1:" + mongoPort);
         env.put("MONGODB_SERVER_SELECTION_TIMEOUT_MS", "2000");
         env.put("BROKER_EMBEDDED_PORT", Integer.toString(brokerPort));
+        env.put("BROKER_USERNAME", BROKER_USER);
+        env.put("BROKER_PASSWORD", BROKER_PASSWORD);
         env.put("VOIP_ALLOW_HTTP_PROVIDERS", "true");
         env.put("VOIP_ALLOWED_PROVIDER_HOSTS", "127.0.0.1");
         env.put("VOIP_RATE_LIMIT_REQUESTS", "1000000");
@@ -393,7 +397,8 @@ class FaultRuns {
         }
 
         private void sendToTheQueue() {
-            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
+                    BROKER_USER, BROKER_PASSWORD);
             int sequence = 0;
             while (!stopping) {
                 String key = "queue-" + (++sequence);

@@ -97,6 +97,20 @@ class ProviderHttpBindingTest {
         }
     }
 
+    /** An escaped '/', '..' or CR/LF in a path segment (an account id) reaches the provider still escaped. */
+    @Test
+    void thePathGoesOutAsEncoded() throws Exception {
+        CompletableFuture<Exchange> sent = post("http://127.0.0.1:" + pbx.getLocalPort()
+                + "/v1/Accounts/exo3%2F..%2F..%2Fsecret%0D%0AX-Injected:%20yes/Calls.json?a=%2F");
+        try (Socket connection = pbx.accept()) {
+            String request = readHead(connection.getInputStream());
+            assertEquals("POST /v1/Accounts/exo3%2F..%2F..%2Fsecret%0D%0AX-Injected:%20yes/Calls.json?a=%2F HTTP/1.1",
+                    request.lines().findFirst().orElse(""));
+            assertFalse(request.contains("X-Injected: yes"), request);
+        }
+        sent.cancel(true);
+    }
+
     /** The request line and headers. */
     private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();

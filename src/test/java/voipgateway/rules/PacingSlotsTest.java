@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import voipgateway.calls.ExpiredClaims;
 import voipgateway.providers.ProviderAccount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,8 @@ class PacingSlotsTest {
         client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
         db = client.getDatabase("voip");
         liveCalls = new LiveCalls(db.getCollection("live"));
-        pacing = new Pacing(db, liveCalls, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(250));
+        pacing = new Pacing(db, liveCalls, new ExpiredClaims(Duration.ofMinutes(1), Duration.ZERO, Clock.systemUTC()),
+                Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(250));
     }
 
     @AfterEach
