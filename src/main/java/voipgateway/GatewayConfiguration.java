@@ -86,6 +86,7 @@ import voipgateway.routes.SafeRouteReload;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
+import voipgateway.queue.TenantQueues;
 import voipgateway.sanspbx.SansPbxAnswers;
 import voipgateway.sanspbx.TokenCache;
 import voipgateway.simulator.SansPbxSimulator;
@@ -212,6 +213,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             brokerCredentials = EmbeddedBroker.credentials(brokerCredentials[0], brokerCredentials[1], dataDir);
             broker = new EmbeddedBroker(dataDir, brokerPort,
                     settings.text("broker.calls-queue", "voip.outbound-calls"),
+                    settings.text("voip.queue.tenant-queue-prefix", "voip.calls."),
                     settings.text("broker.callbacks-queue", "voip.status-callbacks"), brokerCredentials);
             // its journal loads while MongoDB starts and the routes are built (about 2 s, measured)
             brokerStarted = CompletableFuture.runAsync(broker::start,
@@ -245,6 +247,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("mongoHealth", new MongoHealthCheck(db));
         registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("queue-consumer", "dial-queued-call",
                 "call-request"));
+        registry.bind("tenantQueueConsumersHealth", new QueueConsumerHealthCheck("tenant-queue-consumers",
+                "tenant-calls", "tenant call-request"));
+        registry.bind("tenantQueues", new TenantQueues(context, db.getCollection("tenants"),
+                settings.flag("voip.queue.per-tenant")));
         registry.bind("deferredCallbacksHealth", new QueueConsumerHealthCheck("deferred-callbacks-consumer",
                 "apply-deferred-status-events", "deferred-callback"));
         registry.bind("healthReport", new HealthReport());

@@ -30,7 +30,7 @@ class AmqpBusTest extends GatewayTestSupport {
             try {
                 int amqpPort = AvailablePortFinder.getNextAvailable();
                 externalData = Files.createTempDirectory("external-broker");
-                external = new EmbeddedBroker(externalData, amqpPort, "voip.outbound-calls",
+                external = new EmbeddedBroker(externalData, amqpPort, "voip.outbound-calls", "voip.calls.",
                         "voip.status-callbacks", new String[] {"bus-user", "bus-password-of-the-test"});
                 external.start();
             } catch (Exception e) {

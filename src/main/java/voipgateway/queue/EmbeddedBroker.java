@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -38,15 +39,18 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Path dir;
     private final int port;
     private final String callsQueue;
+    private final String tenantCallsQueues;
     private final String callbacksQueue;
     private final String username;
     private final String password;
     private EmbeddedActiveMQ broker;
 
-    public EmbeddedBroker(Path dataDir, int port, String callsQueue, String callbacksQueue, String[] credentials) {
+    public EmbeddedBroker(Path dataDir, int port, String callsQueue, String tenantCallsQueuePrefix,
+            String callbacksQueue, String[] credentials) {
         this.dir = dataDir.resolve("artemis");
         this.port = port;
         this.callsQueue = callsQueue;
+        this.tenantCallsQueues = tenantCallsQueuePrefix + "#";
         this.callbacksQueue = callbacksQueue;
         this.username = credentials[0];
         this.password = credentials[1];
@@ -99,8 +103,11 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
         config.addAcceptorConfiguration("tcp", url());
         // call requests: a rolled-back one comes back after a growing delay
-        config.addAddressSetting(callsQueue, neverDropped(callsQueue).setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2).setMaxRedeliveryDelay(60_000));
+        // (and each tenant's own: voip.queue.per-tenant)
+        for (String calls : List.of(callsQueue, tenantCallsQueues)) {
+            config.addAddressSetting(calls, neverDropped(callsQueue).setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2).setMaxRedeliveryDelay(60_000));
+        }
         // deferred status callbacks: a rolled-back one (a stop mid-apply) comes back first, so their order holds
         config.addAddressSetting(callbacksQueue, neverDropped(callbacksQueue).setRedeliveryDelay(0));
         broker = new EmbeddedActiveMQ();

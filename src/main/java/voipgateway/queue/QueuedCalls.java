@@ -19,7 +19,8 @@ import voipgateway.calls.DialLedger;
 import voipgateway.calls.OutboundCallRequest;
 
 /**
- * Call requests from the integration bus: JSON {requestId, agentId, leadId, toPhone, tenantId?, metadata?}, and
+ * Call requests from the integration bus: JSON {requestId, agentId, leadId, toPhone, tenantId?, metadata?} (on a
+ * tenant's own queue, property {@code queueTenant}, the tenant is the queue's), and
  * the outcome published for each: {tenantId, requestId, callId, status, providerCallId | error}.
  */
 public class QueuedCalls {
@@ -32,6 +33,14 @@ public class QueuedCalls {
         JsonRequest json = JsonRequest.parse(body, "application/json", FIELDS);
         String requestId = json.optionalId("requestId");
         String tenant = json.optionalId("tenantId");
+        String queueTenant = exchange.getProperty("queueTenant", String.class);
+        if (queueTenant != null) {
+            // a tenant's own queue: its messages place calls for that tenant only
+            if (tenant != null && !tenant.equals(queueTenant)) {
+                throw ApiException.badRequest("tenantId", "tenantId names another tenant than the queue's");
+            }
+            tenant = queueTenant;
+        }
         String messageId = exchange.getMessage().getHeader("JMSMessageID", String.class);
         if (requestId == null && messageId == null) {
             throw ApiException.badRequest("requestId", "requestId is required when the message has no id");
