@@ -107,19 +107,7 @@ class DeadInstanceClaimsTest extends GatewayTestSupport {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path"))));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("port", Integer.toString(port));
-        settings.put("voip.data-dir", dataDir.toString());
-        settings.put("voip.encryption-key", KEY);
-        settings.put("voip.bootstrap-api-key", API_KEY);
-        settings.put("voip.allow-http-providers", "true");
-        settings.put("voip.allowed-provider-hosts", "127.0.0.1");
-        settings.put("voip.routes-reload", "false");
-        settings.put("broker.embedded-port", Integer.toString(brokerPort));
-        settings.put("voip.management-port", Integer.toString(managementPort));
-        settings.put("voip.calling-window.promotional", "");
-        settings.putAll(properties());
-        settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        settings().forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add(Application.class.getName());
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("killed-service.log").toFile()).start();

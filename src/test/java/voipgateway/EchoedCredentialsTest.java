@@ -74,14 +74,7 @@ class EchoedCredentialsTest extends GatewayTestSupport {
                 refused.json().get("message").asText());
 
         echo.answer(GENTOKEN, 200);
-        Response added = send("POST", "/voip/add-provider", echoing(providerBody()));
-        assertEquals(201, added.status(), added.body());
-        assign(added);
-        Response dial = call("09000000001");
-        assertEquals(502, dial.status(), dial.body());
-        assertEquals("provider_auth_failed", dial.json().get("error").asText());
-
-        Document call = db().getCollection("calls").find().first();
+        Document call = refusedDialThrough(echoing(providerBody()));
         assertEquals("failed", call.getString("status"));
         assertTrue(call.getString("failureReason").contains("rejected POST"), call.getString("failureReason"));
         assertTrue(call.getString("failureReason").contains("***"), "what the PBX echoed is kept masked");
@@ -97,14 +90,7 @@ class EchoedCredentialsTest extends GatewayTestSupport {
         assertEquals(400, refused.status(), refused.body());
 
         echo.answer("/2010-04-01/Accounts/" + SID + ".json", 200);
-        Response added = send("POST", "/voip/add-provider", twilioAccount());
-        assertEquals(201, added.status(), added.body());
-        assign(added);
-
-        Response dial = call("09000000001");
-        assertEquals(502, dial.status(), dial.body());
-        assertEquals("provider_auth_failed", dial.json().get("error").asText());
-        Document call = db().getCollection("calls").find().first();
+        Document call = refusedDialThrough(twilioAccount());
         assertTrue(String.valueOf(call.getString("failureReason")).contains("Authorization: ***"), call.toJson());
 
         dialFromTheQueue("req-twilio-echo");
@@ -117,9 +103,16 @@ class EchoedCredentialsTest extends GatewayTestSupport {
         return account;
     }
 
-    private void assign(Response added) throws Exception {
+    /** The account added (its check is answered now), its DID given to the agent, a dial refused: the call stored. */
+    private Document refusedDialThrough(Map<String, Object> account) throws Exception {
+        Response added = send("POST", "/voip/add-provider", account);
+        assertEquals(201, added.status(), added.body());
         String numberId = added.json().at("/provider/dids/0/id").asText();
         assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT)).status());
+        Response dial = call("09000000001");
+        assertEquals(502, dial.status(), dial.body());
+        assertEquals("provider_auth_failed", dial.json().get("error").asText());
+        return db().getCollection("calls").find().first();
     }
 
     private Map<String, Object> twilioAccount() {

@@ -177,6 +177,13 @@ public abstract class GatewayTestSupport {
     protected final Map<String, String> gatewayProperties = new LinkedHashMap<>();
 
     protected void start() {
+        gateway = Application.create();
+        settings().forEach(gateway::addOverrideProperty);
+        gateway.start();
+    }
+
+    /** The settings the service starts with: this class's, over the tests' own, over application.properties. */
+    protected Map<String, String> settings() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("port", Integer.toString(port));
         props.put("voip.data-dir", dataDir.toString());
@@ -197,9 +204,7 @@ public abstract class GatewayTestSupport {
         props.put("voip.scheduler-period-ms", "300");
         props.putAll(properties());
         props.putAll(gatewayProperties);
-        gateway = Application.create();
-        props.forEach(gateway::addOverrideProperty);
-        gateway.start();
+        return props;
     }
 
     protected void stop() {

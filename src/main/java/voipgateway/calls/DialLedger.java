@@ -329,6 +329,14 @@ public class DialLedger {
         useStoredResponse(call, exchange);
     }
 
+    /** A failed dial that was settled goes on to its outcome; one that was not (released, or MongoDB out), fails. */
+    public void settledOrFailed(@ExchangeProperty("storedResponse") Document stored,
+            @ExchangeProperty("dialFailure") Exception failure) throws Exception {
+        if (stored == null) {
+            throw failure;
+        }
+    }
+
     /** The stored answer as the REST client gets it. */
     public String answer(@ExchangeProperty("storedResponse") Document response, Message message) {
         message.removeHeaders("*");

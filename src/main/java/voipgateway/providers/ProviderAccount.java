@@ -30,11 +30,13 @@ public record ProviderAccount(String id, long version, String provider, String a
      */
     public String segment(String name) {
         String value = fields.get(name);
+        // "." and ".." would name a directory: their dots are encoded too
+        boolean onlyDots = value.chars().allMatch(c -> c == '.');
         StringBuilder segment = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
             boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_' || c == '~' || (c == '.' && !value.matches("\\.+"));
+                    || c == '_' || c == '~' || (c == '.' && !onlyDots);
             segment.append(plain ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
         }
         return segment.toString();

@@ -1,5 +1,7 @@
 package voipgateway.providers;
 
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -11,11 +13,13 @@ import voipgateway.api.ProviderRefusedException;
 
 /**
  * Reads a provider's answer for an adapter route: a 2xx is an acceptance, anything else a refusal naming the
- * provider's HTTP status (its own message, masked, is kept for diagnosis). While an account is being checked (property {@code checkingCredentials}), a
- * refusal means the client's credentials are wrong: 400, not 502.
+ * provider's HTTP status (its own message, masked, is kept for diagnosis). While an account is being checked
+ * (property {@code checkingCredentials}), a refusal means the client's credentials are wrong: 400, not 502.
  */
 public class ProviderAnswers {
 
+    /** What a provider's call id may be: it is placed in URLs (a hang-up) and shown to clients. */
+    private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String[] MESSAGES = {"/message", "/msg", "/error", "/RestException/Message",
         "/error_data/message"};
 
@@ -25,9 +29,6 @@ public class ProviderAnswers {
             @ExchangeProperty("checkingCredentials") Boolean checking) {
         require(body, status, account, checking);
     }
-
-    /** What a provider's call id may be: it is placed in URLs (a hang-up) and shown to clients. */
-    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     public static boolean isCallId(String value) {
         return value != null && CALL_ID.matcher(value).matches();

@@ -210,9 +210,10 @@ public class Pacing {
         List<Document> found = new ArrayList<>();
         if (!lookedAtAll) {
             // the first look, at start: every held slot, so the calls an instance that died left dialing are seen
-            lookedAtAll = true;
+            // (MongoDB out then: the next look tries again)
             live.find().forEach(held -> found.add(liveSlot(held)));
             slots.find(new Document("call", new Document("$ne", null))).forEach(held -> found.add(numberedSlot(held)));
+            lookedAtAll = true;
             return found;
         }
         liveCursor = page(live, liveCursor, held -> found.add(liveSlot(held)));
