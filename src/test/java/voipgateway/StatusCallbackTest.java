@@ -73,6 +73,25 @@ class StatusCallbackTest extends GatewayTestSupport {
         assertEquals("completed", shown.at("/statusHistory/0/status").asText());
     }
 
+    /** Keys a real MongoDB would read as an operator or a path are stored as look-alikes; values masked. */
+    @Test
+    void callbackKeysNeverReadAsOperatorsOrPaths() throws Exception {
+        Map<String, Object> report = report("ANSWER", callId);
+        report.put("$set", Map.of("status", "queued"));
+        report.put("a.b", "dotted");
+        report.put("note", "Authorization: Basic ZGVtbzpzZWNyZXQ=");
+
+        assertEquals(200, sansPbx(callId, report).status());
+
+        Document payload = storedCall().getList("statusHistory", Document.class).get(0).get("payload", Document.class);
+        assertFalse(payload.keySet().stream().anyMatch(key -> key.startsWith("$") || key.contains(".")),
+                payload.keySet().toString());
+        assertEquals("queued", payload.get("\uFF04set", Document.class).getString("status"));
+        assertEquals("dotted", payload.getString("a\uFF0Eb"));
+        assertFalse(payload.getString("note").contains("ZGVtbzpzZWNyZXQ"), payload.getString("note"));
+        assertEquals("completed", storedCall().getString("status"));
+    }
+
     @ParameterizedTest
     @CsvSource({"no answer,no-answer", "NO_ANSWER,no-answer", "No Answer,no-answer", "busy,busy", "FAILED,failed",
             "Answer,completed"})
