@@ -316,7 +316,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(liveCalls, true, true);
         registry.bind("liveCalls", liveCalls);
         ExpiredClaims expiredClaims = new ExpiredClaims(claim,
-                settings.seconds("voip.claim-grace-seconds", 0, 3_600), clock);
+                settings.seconds("voip.claim-grace-seconds", 0, 3_600), clock, db.getCollection("calls"));
         registry.bind("expiredClaims", expiredClaims);
         registry.bind("pacing", new Pacing(db, liveCalls, expiredClaims, clock,
                 settings.seconds("voip.max-call-seconds", 1, 86_400)

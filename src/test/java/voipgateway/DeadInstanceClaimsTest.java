@@ -44,7 +44,8 @@ class DeadInstanceClaimsTest extends GatewayTestSupport {
         properties.put("voip.dial-claim-seconds", Integer.toString(CLAIM_SECONDS));
         properties.put("voip.claim-grace-seconds", Integer.toString(GRACE_SECONDS));
         properties.put("voip.claim-check-ms", "500");
-        properties.put("voip.live-calls-write-ms", "200");
+        // the calls' pacing slots are not stored before the kill: only the look at recent calls can find them
+        properties.put("voip.live-calls-write-ms", "600000");
         properties.put("mongodb.embedded-port", Integer.toString(mongoPort));
         return properties;
     }
@@ -73,10 +74,9 @@ class DeadInstanceClaimsTest extends GatewayTestSupport {
             }
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).size() == CALLS);
-            // the calls' pacing slots are stored (about every 200 ms here): what the restarted service looks at
             try (MongoClient mongo = MongoClients.create("mongodb://127.0.0.1:" + mongoPort)) {
-                await().atMost(Duration.ofSeconds(30)).until(() ->
-                        mongo.getDatabase("voip").getCollection("live").countDocuments() == CALLS);
+                assertEquals(0, mongo.getDatabase("voip").getCollection("live").countDocuments(),
+                        "no pacing slot stored yet: as for calls dialled in the last second before a kill");
             }
         } finally {
             service.destroyForcibly().waitFor();

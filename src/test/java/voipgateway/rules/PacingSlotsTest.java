@@ -43,7 +43,8 @@ class PacingSlotsTest {
         client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
         db = client.getDatabase("voip");
         liveCalls = new LiveCalls(db.getCollection("live"));
-        pacing = new Pacing(db, liveCalls, new ExpiredClaims(Duration.ofMinutes(1), Duration.ZERO, Clock.systemUTC()),
+        pacing = new Pacing(db, liveCalls, new ExpiredClaims(Duration.ofMinutes(1), Duration.ZERO, Clock.systemUTC(),
+                db.getCollection("calls")),
                 Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(250));
     }
 
