@@ -1,0 +1,78 @@
+package voipgateway;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.junit.jupiter.api.Test;
+import voipgateway.brokers.KafkaBroker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Call requests from a real Kafka broker (KRaft, in the tests' JVM): the calls topic read by a consumer group, the
+ * outcomes published to the events topic; every request dialled once, a duplicated record too.
+ */
+class QueueCallsKafkaTest extends GatewayTestSupport {
+
+    private final String brokers = KafkaBroker.shared().brokers();
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of(
+                "calls.queue.uri", "kafka:voip.outbound-calls?brokers=" + brokers
+                        + "&groupId=voip-gateway&autoOffsetReset=earliest&breakOnFirstError=true",
+                "calls.events.uri", "kafka:voip.call-events?brokers=" + brokers,
+                "calls.dead-letter.uri", "kafka:voip.outbound-calls.dead-letter?brokers=" + brokers);
+    }
+
+    @Test
+    void eachRequestFromKafkaIsDialledOnceAndItsOutcomePublished() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"88\"}");
+        providerWithAgent();
+        ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
+        ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
+        try {
+            for (int i = 0; i < 20; i++) {
+                send(producer, "kafka-" + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                send(producer, "kafka-" + i * 3);
+            }
+
+            Set<String> requests = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                String text = consumer.receiveBody("kafka:voip.call-events?brokers=" + brokers
+                        + "&groupId=test-events&autoOffsetReset=earliest", 30_000, String.class);
+                assertNotNull(text, "event " + i + " was published");
+                JsonNode event = JSON.readTree(text);
+                assertEquals("initiated", event.get("status").asText(), text);
+                assertEquals("default", event.get("tenantId").asText(), text);
+                requests.add(event.get("requestId").asText());
+            }
+
+            assertEquals(20, requests.size());
+            pbx.verify(20, postRequestedFor(urlPathEqualTo(DIALCALL)));
+            assertEquals(20, db().getCollection("calls").countDocuments());
+        } finally {
+            producer.stop();
+            consumer.stop();
+        }
+    }
+
+    private void send(ProducerTemplate producer, String requestId) throws Exception {
+        Map<String, Object> request = new LinkedHashMap<>(Map.of("requestId", requestId, "agentId", AGENT,
+                "leadId", LEAD, "toPhone", "09000000001"));
+        producer.sendBodyAndHeader("kafka:voip.outbound-calls?brokers=" + brokers, JSON.writeValueAsString(request),
+                KafkaConstants.KEY, requestId);
+    }
+}
