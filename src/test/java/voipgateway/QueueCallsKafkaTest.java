@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Call requests from a real Kafka broker (KRaft, in the tests' JVM): the calls topic read by a consumer group, the
- * outcomes published to the events topic; every request dialled once, a duplicated record too.
+ * outcomes published to the events topic keyed by call id; every request dialled once, a duplicated record too.
  */
 class QueueCallsKafkaTest extends GatewayTestSupport {
 
@@ -51,10 +52,13 @@ class QueueCallsKafkaTest extends GatewayTestSupport {
 
             Set<String> requests = new HashSet<>();
             for (int i = 0; i < 25; i++) {
-                String text = consumer.receiveBody("kafka:voip.call-events?brokers=" + brokers
-                        + "&groupId=test-events&autoOffsetReset=earliest", 30_000, String.class);
-                assertNotNull(text, "event " + i + " was published");
+                Exchange record = consumer.receive("kafka:voip.call-events?brokers=" + brokers
+                        + "&groupId=test-events&autoOffsetReset=earliest", 30_000);
+                assertNotNull(record, "event " + i + " was published");
+                String text = record.getMessage().getBody(String.class);
                 JsonNode event = JSON.readTree(text);
+                assertEquals(event.get("callId").asText(), record.getMessage().getHeader(KafkaConstants.KEY),
+                        "keyed by its call: a call's events stay in order");
                 assertEquals("initiated", event.get("status").asText(), text);
                 assertEquals("default", event.get("tenantId").asText(), text);
                 requests.add(event.get("requestId").asText());

@@ -9,6 +9,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.bson.Document;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
@@ -76,6 +77,10 @@ public class QueuedCalls {
             event.put("error", body.get("message").asText());
         }
         message.removeHeaders("*");
+        if (event.get("callId") != null) {
+            // on Kafka, the record's key: a call's events go to one partition, in order (a JMS message drops it)
+            message.setHeader(KafkaConstants.KEY, event.get("callId"));
+        }
         return event;
     }
 
