@@ -49,9 +49,7 @@ class AmqpBusTest extends GatewayTestSupport {
 
     @Test
     void queuedCallsFlowOverAmqp() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"77\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "77");
         ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
         ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
 

@@ -66,9 +66,7 @@ class CallErrorsTest extends GatewayTestSupport {
 
     @Test
     void anAgentsLineChangedHereIsUsedByItsNextCallAndOneChangedElsewhereWithinTheCacheBound() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        String numberId = providerWithAgent();
+        String numberId = lineThatDials("jwt-1", "1");
         assertEquals(201, call("09000000001").status(), "the agent's line is now cached");
 
         // released through this instance: the next call knows at once

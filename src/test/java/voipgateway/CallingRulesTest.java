@@ -49,9 +49,7 @@ class CallingRulesTest extends GatewayTestSupport {
     void lineAndNoRules() throws Exception {
         producer = gateway.getCamelContext().createProducerTemplate();
         consumer = gateway.getCamelContext().createConsumerTemplate();
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"77\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "77");
         promotionalWindow("");
         while (consumer.receiveBody(EVENTS, 100) != null) {
             // drain what an earlier test left

@@ -30,9 +30,7 @@ class DialLedgerTest extends GatewayTestSupport {
 
     @Test
     void theSameKeyAgainGetsTheSameAnswerWithoutASecondDial() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
 
         Response first = callWithKey("key-1", "09000000001");
         Response again = callWithKey("key-1", "09000000001");
@@ -49,9 +47,7 @@ class DialLedgerTest extends GatewayTestSupport {
 
     @Test
     void theSameKeyWithAnotherBodyIs422() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
         assertEquals(201, callWithKey("key-1", "09000000001").status());
 
         Response other = callWithKey("key-1", "09000000002");
@@ -112,9 +108,7 @@ class DialLedgerTest extends GatewayTestSupport {
 
     @Test
     void aDialThatNeverLeftIsReleasedAndTheRetryDials() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"9\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "9");
         Map<String, Object> unreachable = providerBody();
         unreachable.put("dialEndpoint", "http://127.0.0.1:1/pbxadmin/sanpbxapi/dialcall");
         assertEquals(200, send("POST", "/voip/add-provider", unreachable).status());

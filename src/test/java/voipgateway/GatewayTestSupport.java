@@ -364,6 +364,16 @@ public abstract class GatewayTestSupport {
         return numberId;
     }
 
+    /**
+     * {@link #providerWithAgent}, with the stand-in PBX issuing this token (good for years) and taking every dial
+     * as this call id; answers the number id.
+     */
+    protected String lineThatDials(String token, String callId) throws Exception {
+        pbxIssuesToken(token, "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"success\",\"call_id\":\"" + callId + "\"}");
+        return providerWithAgent();
+    }
+
     /** The spec's account with the demo simulator's endpoints on this service's port. */
     protected Map<String, Object> simulatorProviderBody() {
         String simulator = "http://localhost:" + port + "/simulator/sanspbx/pbxadmin/sanpbxapi/";

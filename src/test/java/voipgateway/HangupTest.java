@@ -20,9 +20,7 @@ class HangupTest extends GatewayTestSupport {
     private static final String DISCONNECT = "/pbxadmin/sanpbxapi/calldisconnect";
 
     private String placedCall() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"12345\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "12345");
         Response placed = call("09000000001");
         assertEquals(201, placed.status(), placed.body());
         return placed.json().get("id").asText();

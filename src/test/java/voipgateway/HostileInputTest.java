@@ -29,9 +29,7 @@ class HostileInputTest extends GatewayTestSupport {
 
     @Test
     void noHostileRequestCausesA5xxOrStoresAnything() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        String numberId = providerWithAgent();
+        String numberId = lineThatDials("jwt-1", "1");
         Map<String, Long> before = counts();
         // a fixed seed keeps CI repeatable; -Dhostile.seed=<n> explores others
         long seed = Long.getLong("hostile.seed", 20261125L);
@@ -240,9 +238,7 @@ class HostileInputTest extends GatewayTestSupport {
 
     @Test
     void aBodyWithTrailingContentOrADuplicateKeyIsRefusedAndNeverDialled() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
         String valid = JSON.writeValueAsString(Map.of("agentId", AGENT, "leadId", LEAD, "toPhone", "09000000001"));
 
         for (String body : new String[] {valid + " {\"toPhone\": \"09000000002\"}", valid + " trailing",

@@ -63,9 +63,7 @@ class JsonLogsTest extends GatewayTestSupport {
 
     @Test
     void aCallsLinesCarryItsIdTenantAndProvider() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"12345\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "12345");
         captureJson();
 
         Response placed = call("09000000001");

@@ -35,9 +35,7 @@ class KeyRotationTest extends GatewayTestSupport {
 
     @Test
     void credentialsMoveToTheNewKeyWhileTheServiceKeepsWorking() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"31\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "31");
         String callId = call("09000000001").json().get("id").asText();
         String oldToken = callbackToken(callId);
 
@@ -67,9 +65,7 @@ class KeyRotationTest extends GatewayTestSupport {
     /** Accounts stored before credentials were authenticated are read as before; rotate-key rewrites them. */
     @Test
     void olderValuesAreReadAndRewrittenAuthenticatedByRotateKey() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"32\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "32");
         Document provider = db().getCollection("voipproviders").find().first();
         Document older = new Document();
         Map<String, String> plain = voipgateway.providers.ProviderStore.decrypt(provider, new CredentialCipher(KEY));

@@ -13,9 +13,7 @@ class MetricsTest extends GatewayTestSupport {
 
     @Test
     void countsCallsCallbacksProviderRequestsAndShowsBreakersAndQueues() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"4711\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "4711");
         String callId = call("09000000001").json().get("id").asText();
         Map<String, Object> report = Map.of("Linkedid", "4711", "disposition", "ANSWER", "duration", "10",
                 "billsec", "8", "end_time", "2026-02-14 15:36:08", "custom_field", Map.of("record_id", callId));

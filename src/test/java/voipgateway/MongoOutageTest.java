@@ -82,9 +82,7 @@ class MongoOutageTest extends GatewayTestSupport {
 
     @Test
     void aCallbackWhileMongoIsDownIsKeptAndAppliedOnceWhenItIsBack() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"4711\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "4711");
         String callId = call("09000000001").json().get("id").asText();
         String url = "/callbacks/sanspbx/status?call=" + callId + "&token="
                 + callbackToken(callId);

@@ -64,9 +64,7 @@ class ProviderOutageTest extends GatewayTestSupport {
 
     @Test
     void oneTenantsDeadPbxNeverFailsAnotherTenantsCalls() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
         WireMockServer otherPbx = new WireMockServer(wireMockConfig().port(AvailablePortFinder.getNextAvailable())
                 .bindAddress("127.0.0.1"));
         otherPbx.start();
@@ -99,9 +97,7 @@ class ProviderOutageTest extends GatewayTestSupport {
 
     @Test
     void credentialChecksAgainstADeadEndpointOpenNoBreakerThatDialsUse() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
 
         Map<String, Object> dead = providerBody();
         dead.put("tokenEndpoint", "http://127.0.0.1:1" + GENTOKEN);

@@ -37,9 +37,7 @@ class QueueCallsKafkaTest extends GatewayTestSupport {
 
     @Test
     void eachRequestFromKafkaIsDialledOnceAndItsOutcomePublished() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"88\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "88");
         ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
         ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
         try {

@@ -48,9 +48,7 @@ class QueueCallsTest extends GatewayTestSupport {
     void templates() throws Exception {
         producer = gateway.getCamelContext().createProducerTemplate();
         consumer = gateway.getCamelContext().createConsumerTemplate();
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"42\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "42");
         while (consumer.receiveBody(EVENTS, 100) != null) {
             // drain what an earlier test left
         }

@@ -36,9 +36,7 @@ class ReloadUnderLoadTest extends GatewayTestSupport {
 
     @Test
     void callsGoOnWhileRouteFilesChange() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger placed = new AtomicInteger();
         Map<Integer, Integer> failures = new ConcurrentHashMap<>();

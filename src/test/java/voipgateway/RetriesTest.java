@@ -47,9 +47,7 @@ class RetriesTest extends GatewayTestSupport {
     @BeforeEach
     void lineWithRetries() throws Exception {
         consumer = gateway.getCamelContext().createConsumerTemplate();
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"9\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "9");
         Response set = send("PUT", "/calling-rules", Map.of("retries", Map.of("on", List.of("busy", "no-answer"),
                 "delaySeconds", 600, "maxAttemptsPerDay", 2)));
         assertEquals(200, set.status(), set.body());

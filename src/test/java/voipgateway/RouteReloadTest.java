@@ -56,9 +56,7 @@ class RouteReloadTest extends GatewayTestSupport {
 
     @Test
     void anEditedShippedRouteChangesWhatTheServiceDoes() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "1");
         Path dialcall = routes.resolve("providers/sanspbx.yaml");
         Files.writeString(dialcall, Files.readString(dialcall).replace("[ok] SansPBX: Call initiated successfully",
                 "[ok] SansPBX: Call placed (route edited while running)"));

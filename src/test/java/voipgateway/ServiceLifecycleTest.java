@@ -17,9 +17,7 @@ class ServiceLifecycleTest extends GatewayTestSupport {
 
     @Test
     void storedAccountsSurviveARestartOfTheEmbeddedDatabase() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"9\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "9");
 
         stop();
         start();

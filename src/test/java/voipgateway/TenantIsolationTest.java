@@ -55,9 +55,7 @@ class TenantIsolationTest extends GatewayTestSupport {
 
     @Test
     void anotherTenantSeesNothingAndChangesNothing() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        String numberId = providerWithAgent();
+        String numberId = lineThatDials("jwt-1", "1");
         String callId = call("09000000001").json().get("id").asText();
         pbx.resetRequests();
 

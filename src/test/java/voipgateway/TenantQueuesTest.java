@@ -34,9 +34,7 @@ class TenantQueuesTest extends GatewayTestSupport {
 
     @Test
     void eachTenantsCallsComeFromItsOwnQueue() throws Exception {
-        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"91\"}");
-        providerWithAgent();
+        lineThatDials("jwt-1", "91");
         ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
         ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
         try {

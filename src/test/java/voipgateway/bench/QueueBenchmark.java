@@ -26,9 +26,7 @@ class QueueBenchmark extends GatewayTestSupport {
 
     @Test
     void messagesPerSecond() throws Exception {
-        pbxIssuesToken("jwt", "2099-01-01 00:00:00");
-        pbxDials("{\"status\":\"success\",\"call_id\":\"1\"}");
-        providerWithAgent();
+        lineThatDials("jwt", "1");
         ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
         ConsumerTemplate consumer = gateway.getCamelContext().createConsumerTemplate();
 
