@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -26,7 +27,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
+import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -97,6 +100,8 @@ import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.ApiKeys;
+import voipgateway.cluster.MongoLeaseClusterService;
+import voipgateway.sanspbx.SharedTokens;
 import voipgateway.tenants.KeyGuesses;
 import voipgateway.tenants.RateLimits;
 import voipgateway.tenants.TenantAdmin;
@@ -108,6 +113,8 @@ import voipgateway.tenants.TenantAdmin;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+    /** The cluster namespace whose lease the timers' routes follow, and whose members share the rate limits. */
+    private static final String CLUSTER_NAMESPACE = "voip-gateway";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -239,7 +246,21 @@ public class GatewayConfiguration implements CamelConfiguration {
         KeyGuesses keyGuesses = new KeyGuesses((int) settings.whole("voip.auth.failures-per-minute", 1, 1_000_000),
                 cacheEntries);
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries, keyGuesses));
-        registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries));
+        // several instances: the timers' routes run on the one holding the lease (routePolicy: leaderOnly), and a
+        // key's allowance is split between the instances alive
+        String memberName = settings.text("voip.cluster.member-name", "");
+        MongoLeaseClusterService cluster = new MongoLeaseClusterService(db,
+                settings.seconds("voip.cluster.lease-seconds", 3, 3_600), clock,
+                memberName.isBlank() ? Objects.requireNonNullElse(System.getenv("HOSTNAME"), "instance") : memberName);
+        context.addService(cluster, true, true);
+        CamelClusterView instances = cluster.getView(CLUSTER_NAMESPACE);
+        registry.bind("leaderOnly", ClusteredRoutePolicy.forNamespace(cluster, CLUSTER_NAMESPACE));
+        metrics.gauge("voip.cluster.leader", "1 on the instance that runs the timers, else 0", "namespace",
+                CLUSTER_NAMESPACE, () -> instances.getLocalMember().isLeader() ? 1 : 0);
+        metrics.gauge("voip.cluster.members", "Instances alive (stamped within the lease)", "namespace",
+                CLUSTER_NAMESPACE, () -> instances.getMembers().size());
+        registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries,
+                () -> instances.getMembers().size()));
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
         registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", ""), keyGuesses));
         bootstrapApiKey(db, settings.text("voip.bootstrap-api-key", ""), demo);
@@ -343,8 +364,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("providerRequests", new ProviderRequests(providerHosts));
         registry.bind("providerAnswers", new ProviderAnswers());
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
+        // one token per account for every instance, kept encrypted in MongoDB; a refresh may take one provider request
+        Duration longestTokenRequest = Duration.ofMillis(ProviderHttpBinding.connectionWaitMillis(connectMillis)
+                + responseMillis).plusSeconds(5);
         registry.bind("tokenCache", new TokenCache(
-                new AsyncRoute(context.getEndpoint("direct:request-sanspbx-token")), clock, cacheEntries));
+                new AsyncRoute(context.getEndpoint("direct:request-sanspbx-token")),
+                new SharedTokens(db.getCollection("sanspbxtokens"), cipher, clock, longestTokenRequest),
+                onAnyWorker(vertx), longestTokenRequest, clock, cacheEntries));
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(

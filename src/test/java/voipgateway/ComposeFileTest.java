@@ -44,8 +44,27 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void twoInstancesAndKafkaAsAnAlternativeBus() throws Exception {
+        Map<String, Object> gateway = service("voip-gateway");
+        assertEquals(2, ((Map<String, Object>) gateway.get("deploy")).get("replicas"));
+        assertEquals(List.of("docker/bus-${VOIP_BUS:-artemis}.env"), gateway.get("env_file"));
+        assertEquals(List.of("kafka"), service("kafka").get("profiles"));
+        assertEquals(false, ((Map<String, Object>) ((Map<String, Object>) gateway.get("depends_on")).get("kafka"))
+                .get("required"));
+        Properties kafka = new Properties();
+        kafka.load(Files.newBufferedReader(Path.of("docker/bus-kafka.env")));
+        for (String uri : List.of("CALLS_QUEUE_URI", "CALLS_EVENTS_URI", "CALLS_DEAD_LETTER_URI")) {
+            assertTrue(kafka.getProperty(uri).startsWith("kafka:") && kafka.getProperty(uri).contains("kafka:9092"),
+                    uri);
+        }
+        assertTrue(kafka.getProperty("CALLS_QUEUE_URI").contains("groupId=voip-gateway"));
+        assertTrue(Files.exists(Path.of("docker/bus-artemis.env")));
+    }
+
+    @Test
     void everyServiceHasAHealthCheck() throws Exception {
-        for (String name : List.of("voip-gateway", "mongodb", "artemis", "simulator")) {
+        for (String name : List.of("voip-gateway", "mongodb", "artemis", "kafka", "simulator")) {
             assertNotNull(service(name).get("healthcheck"), name);
         }
         assertTrue(String.valueOf(service("voip-gateway").get("healthcheck")).contains("GET /health "));

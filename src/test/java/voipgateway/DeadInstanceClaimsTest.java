@@ -59,7 +59,7 @@ class DeadInstanceClaimsTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\",\"call_id\":\"7\"}")));
         stop();
 
-        Process service = startAsItsOwnProcess();
+        Process service = startAsItsOwnProcess(settings(), "killed-service.log");
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> client.send(HttpRequest
@@ -100,16 +100,5 @@ class DeadInstanceClaimsTest extends GatewayTestSupport {
         assertEquals("unknown", again.json().get("status").asText());
         assertEquals(CALLS, pbx.findAll(postRequestedFor(urlPathEqualTo(DIALCALL))).size(), "none dialled twice");
         assertEquals(true, System.nanoTime() - killedAt < (CLAIM_SECONDS + GRACE_SECONDS + 30) * 1_000_000_000L);
-    }
-
-    /** The service as {@code java -jar} runs it, in a process of its own, with this class's settings. */
-    private Process startAsItsOwnProcess() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path"))));
-        settings().forEach((name, value) -> command.add("-D" + name + "=" + value));
-        command.add(Application.class.getName());
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("killed-service.log").toFile()).start();
     }
 }

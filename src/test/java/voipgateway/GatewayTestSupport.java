@@ -117,7 +117,7 @@ public abstract class GatewayTestSupport {
             answered.stream().filter(a -> a != null && a.contains(secret)).findFirst()
                     .ifPresent(a -> leaks.add("an answer holds " + secret + ": " + a));
             for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks",
-                    "tenants", "apikeys"}) {
+                    "tenants", "apikeys", "sanspbxtokens"}) {
                 // in batches: the embedded server answers a find without one in a single reply, which the driver
                 // refuses beyond 48 MB (the benchmarks' 200,000 stored calls)
                 for (org.bson.Document document : db().getCollection(name).find().batchSize(1000)) {
@@ -209,6 +209,44 @@ public abstract class GatewayTestSupport {
 
     protected void stop() {
         gateway.stop();
+    }
+
+    /**
+     * The service as {@code java -jar} runs it, in a process of its own (this JVM's java and class path), with these
+     * settings: what {@code kill -9} is tried on. Its output goes to {@code logName} in this class's data directory.
+     */
+    protected Process startAsItsOwnProcess(Map<String, String> settings, String logName) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path"))));
+        settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.add(Application.class.getName());
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve(logName).toFile()).start();
+    }
+
+    /**
+     * The settings of another instance of the service beside this one: its own ports and data directory (so its own
+     * embedded broker), this one's MongoDB (which the class must put on a fixed {@code mongodb.embedded-port}).
+     */
+    protected Map<String, String> anotherInstance(String name) throws IOException {
+        Map<String, String> settings = settings();
+        String mongoPort = settings.get("mongodb.embedded-port");
+        if (mongoPort == null || "0".equals(mongoPort)) {
+            throw new IllegalStateException("set mongodb.embedded-port to share this instance's MongoDB");
+        }
+        settings.put("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort);
+        settings.put("voip.data-dir", Files.createDirectories(dataDir.resolve(name)).toString());
+        List<Integer> taken = new ArrayList<>(List.of(port, brokerPort, managementPort, Integer.parseInt(mongoPort)));
+        for (String setting : new String[] {"port", "broker.embedded-port", "voip.management-port"}) {
+            int free;
+            do {
+                free = AvailablePortFinder.getNextAvailable();
+            } while (taken.contains(free));
+            taken.add(free);
+            settings.put(setting, Integer.toString(free));
+        }
+        return settings;
     }
 
     @AfterAll

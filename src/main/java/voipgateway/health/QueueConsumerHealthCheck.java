@@ -12,8 +12,9 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 /**
  * A queue consumer (call requests, the shared queue's and each tenant's: routes {@code <routeId>} and
  * {@code <routeId>-<tenant>}; deferred status callbacks) is connected: its JMS listener is running, not trying to
- * reconnect, and has consumers on the queue; a route not meant to run (autoStartup false) is left out. Camel's consumers check does not see a JMS listener that lost its broker and retries
- * forever. Another endpoint (Kafka, ...) is left to Camel's own consumers check.
+ * reconnect, and has consumers on the queue, which the answer names; a route not meant to run (autoStartup false) is
+ * left out. Camel's consumers check does not see a JMS listener that lost its broker and retries forever (nor one
+ * whose sessions the broker refuses). Another endpoint (Kafka, ...) is left to Camel's own consumers check.
  */
 public class QueueConsumerHealthCheck extends ReadinessCheck {
 
@@ -50,8 +51,7 @@ public class QueueConsumerHealthCheck extends ReadinessCheck {
         if (!(route.getConsumer() instanceof JmsConsumer jms) || !route.isAutoStartup()) {
             return null;
         }
-        String which = "the " + what + " consumer" + (route.getRouteId().equals(routeId) ? ""
-                : " " + route.getRouteId());
+        String which = "the " + what + " consumer of queue " + jms.getEndpoint().getDestinationName();
         try {
             AbstractMessageListenerContainer container = jms.getListenerContainer();
             boolean connected = container.isRunning() && (!(container instanceof DefaultMessageListenerContainer dmlc)

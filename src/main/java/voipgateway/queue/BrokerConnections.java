@@ -9,7 +9,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The JMS connection to the bus, chosen by the broker URL: {@code amqp://} or {@code amqps://} speaks AMQP 1.0
- * (RabbitMQ 4, Artemis, Azure Service Bus, ...), anything else the Artemis core protocol ({@code tcp://}).
+ * (RabbitMQ, Artemis, Azure Service Bus, ...), anything else the Artemis core protocol ({@code tcp://}).
  */
 public final class BrokerConnections {
 

@@ -37,6 +37,8 @@ public class SimulatorCounts {
 
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    /** Dials taken in each second (epoch second), for the most in any one second. */
+    private final Map<Long, LongAdder> dialsPerSecond = new ConcurrentHashMap<>();
 
     public void add(String counter) {
         counters.computeIfAbsent(counter, name -> new LongAdder()).increment();
@@ -44,6 +46,7 @@ public class SimulatorCounts {
 
     /** A dial the provider acted on: the call rings, whatever happens to the answer. */
     public Call placed(String call, String provider, String providerCallId) {
+        dialsPerSecond.computeIfAbsent(System.currentTimeMillis() / 1000, second -> new LongAdder()).increment();
         Call placed = calls.computeIfAbsent(call, key -> new Call(key, provider, providerCallId));
         if (placed.placed.incrementAndGet() > 1) {
             add("dials.placedAgain");
@@ -54,6 +57,7 @@ public class SimulatorCounts {
     public void clear() {
         counters.clear();
         calls.clear();
+        dialsPerSecond.clear();
     }
 
     /** Every counter, and per call: placed more than once, final status not acknowledged. */
@@ -64,6 +68,8 @@ public class SimulatorCounts {
         snapshot.put("calls.dialledTwice", calls.values().stream().filter(c -> c.placed.get() > 1).count());
         snapshot.put("calls.finalAcknowledged", calls.values().stream().filter(c -> c.finalAcknowledged).count());
         snapshot.put("calls.finalNotSent", calls.values().stream().filter(c -> !c.finalDue).count());
+        snapshot.put("dials.mostInOneSecond", dialsPerSecond.values().stream().mapToLong(LongAdder::sum).max()
+                .orElse(0));
         return snapshot;
     }
 

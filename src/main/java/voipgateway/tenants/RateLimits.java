@@ -2,6 +2,7 @@ package voipgateway.tenants;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -22,24 +23,34 @@ import voipgateway.api.ApiException;
  */
 public class RateLimits {
 
-    private final long intervalNanos;
-    private final long burstNanos;
+    private final long requests;
+    private final long periodNanos;
+    private final IntSupplier instances;
     private final LongSupplier nanoClock;
     private final Cache<String, AtomicLong> keys;
 
-    public RateLimits(long requests, Duration period, long maxKeys, LongSupplier nanoClock) {
-        this.intervalNanos = Math.max(1, period.toNanos() / requests);
-        this.burstNanos = period.toNanos() - intervalNanos;
+    /**
+     * @param instances how many instances are alive (the cluster view's members): each lets through its share of a
+     *                  key's allowance, so the key gets its allowance whatever instances its requests reach, with no
+     *                  write to a shared store per request
+     */
+    public RateLimits(long requests, Duration period, long maxKeys, IntSupplier instances, LongSupplier nanoClock) {
+        this.requests = requests;
+        this.periodNanos = period.toNanos();
+        this.instances = instances;
         this.nanoClock = nanoClock;
         this.keys = Caffeine.newBuilder().expireAfterAccess(period).maximumSize(maxKeys).build();
     }
 
-    public RateLimits(long requests, Duration period, long maxKeys) {
-        this(requests, period, maxKeys, System::nanoTime);
+    public RateLimits(long requests, Duration period, long maxKeys, IntSupplier instances) {
+        this(requests, period, maxKeys, instances, System::nanoTime);
     }
 
     /** Lets the request through, or refuses it with 429 and when to ask again. */
     public void take(@ExchangeProperty("apiKeyHash") String key) {
+        // this instance's share: one request every (period x instances / allowance)
+        long intervalNanos = Math.max(1, periodNanos * Math.max(1, instances.getAsInt()) / requests);
+        long burstNanos = periodNanos - intervalNanos;
         AtomicLong full = keys.get(key, k -> new AtomicLong(nanoClock.getAsLong()));
         while (true) {
             long now = nanoClock.getAsLong();

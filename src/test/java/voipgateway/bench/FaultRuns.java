@@ -31,9 +31,15 @@ import org.apache.camel.test.AvailablePortFinder;
 import org.bson.Document;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import voipgateway.brokers.KafkaBroker;
+import voipgateway.brokers.RabbitMqBroker;
 import voipgateway.calls.CallLifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault runs: the service as {@code java -jar} runs it, with a MongoDB wire server and the provider simulator each
@@ -41,7 +47,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * does) and a queue producer, while one thing goes wrong: the provider is down for 30 s, MongoDB is killed and
  * started again, the service is killed ({@code kill -9}) and started again. After each, once everything has
  * settled, it counts what must be 0: calls dialled twice, status reports the service acknowledged but did not
- * apply, requests without a stored outcome, pacing slots held by calls that ended. Not part of {@code mvn verify}:
+ * apply, requests without a stored outcome, pacing slots held by calls that ended. Two more runs put three
+ * instances on one MongoDB and a shared bus (Kafka, then RabbitMQ), kill one instance mid-load, then the one leading
+ * the timers just after scheduled calls became due, and start both again; they also count scheduled calls dialled
+ * twice, the most dials the simulator took in one second (against the account's limit) and gentoken requests (one
+ * per token lifetime for all instances). Not part of {@code mvn verify}:
  * {@code bench/faults} (or {@code mvn -B test -Dtest=FaultRuns -Dbenchmark.skip=none} after {@code mvn package}).
  */
 @Tag("benchmark")
@@ -55,6 +65,10 @@ class FaultRuns {
     private static final int LOAD_SECONDS = Integer.getInteger("faults.load-seconds", 50);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path LOGS = Path.of("target/fault-runs");
+    /** The account's calls-per-second limit, held across all instances. */
+    private static final int CALLS_PER_SECOND = 20;
+    /** The simulator's token lifetime: several in a run, so each must cost one gentoken for all instances. */
+    private static final int TOKEN_LIFETIME_SECONDS = 30;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,11 +77,28 @@ class FaultRuns {
     private String scenarioName;
     private int mongoPort;
     private int simulatorPort;
-    private int gatewayPort;
-    private int brokerPort;
     private Process mongo;
     private Process simulator;
-    private Process gateway;
+    /** The scenario's instances of the service: each its own process, ports and data folder. */
+    private final List<Instance> instances = new ArrayList<>();
+    /** Where the call requests go: the first instance's embedded Artemis, or a shared RabbitMQ or Kafka. */
+    private Bus bus = Bus.ARTEMIS;
+    /** A calling window for promotional calls that opens during the load (scheduled calls wait for it). */
+    private String promotionalWindow = "";
+
+    private enum Bus { ARTEMIS, RABBITMQ, KAFKA }
+
+    private static final class Instance {
+        final int index;
+        final int port = AvailablePortFinder.getNextAvailable();
+        final int managementPort = AvailablePortFinder.getNextAvailable();
+        final int brokerPort = AvailablePortFinder.getNextAvailable();
+        Process process;
+
+        Instance(int index) {
+            this.index = index;
+        }
+    }
 
     private interface Fault {
         /** Runs beside the load from its start, then returns once the fault is over. */
@@ -76,17 +107,18 @@ class FaultRuns {
 
     private record Outcome(String scenario, int requests, long placed, long dialledTwice, int callbacksLost,
             int withoutOutcome, int slotsLeaked, long slotsFreedBySweeper, long callbacksUnacknowledged,
-            double seconds) {
+            long scheduledTwice, long mostDialsInASecond, long gentokens, long tokenLifetimes, double seconds) {
 
         boolean clean() {
-            return dialledTwice == 0 && callbacksLost == 0 && withoutOutcome == 0 && slotsLeaked == 0;
+            return dialledTwice == 0 && callbacksLost == 0 && withoutOutcome == 0 && slotsLeaked == 0
+                    && scheduledTwice == 0 && mostDialsInASecond <= CALLS_PER_SECOND;
         }
     }
 
     @Test
     void nothingIsLostOrDoneTwice() throws Exception {
         Files.createDirectories(LOGS);
-        String chosen = System.getProperty("faults.scenarios", "provider,mongo,service");
+        String chosen = System.getProperty("faults.scenarios", "provider,mongo,service,instances-kafka,instances-rabbitmq");
         List<Outcome> outcomes = new ArrayList<>();
         if (chosen.contains("provider")) {
             outcomes.add(run("provider down 30 s", () -> {
@@ -107,35 +139,102 @@ class FaultRuns {
         if (chosen.contains("service")) {
             outcomes.add(run("service killed (kill -9) and restarted", () -> {
                 Thread.sleep(15_000);
-                gateway.destroyForcibly().waitFor();
-                startGateway();
+                instances.get(0).process.destroyForcibly().waitFor();
+                startGateway(instances.get(0));
             }));
+        }
+        for (Bus shared : List.of(Bus.KAFKA, Bus.RABBITMQ)) {
+            if (chosen.contains("instances-" + shared.name().toLowerCase())) {
+                outcomes.add(severalInstances(shared));
+            }
         }
 
         StringBuilder table = new StringBuilder(String.format("%nFault runs (%d s of load each: 4 REST callers"
-                + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms)%n", LOAD_SECONDS));
-        table.append(String.format("%-42s %8s %7s %8s %9s %9s %6s %10s %8s %7s%n", "scenario", "requests", "placed",
-                "twice", "cb lost", "no outcome", "slots", "slots late", "cb unack", "settled"));
+                + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms; the account's"
+                + " limit %d calls/s; a token lives %d s)%n", LOAD_SECONDS, CALLS_PER_SECOND, TOKEN_LIFETIME_SECONDS));
+        table.append(String.format("%-48s %8s %7s %6s %8s %10s %6s %10s %8s %10s %9s %13s %7s%n", "scenario",
+                "requests", "placed", "twice", "cb lost", "no outcome", "slots", "slots late", "cb unack",
+                "sched twice", "max dials/s", "gentoken/life", "settled"));
         for (Outcome o : outcomes) {
-            table.append(String.format("%-42s %8d %7d %8d %9d %9d %6d %10d %8d %6.0fs%n", o.scenario(), o.requests(),
-                    o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(), o.slotsLeaked(),
-                    o.slotsFreedBySweeper(), o.callbacksUnacknowledged(), o.seconds()));
+            table.append(String.format("%-48s %8d %7d %6d %8d %10d %6d %10d %8d %10d %9d/%d %10d/%d %6.0fs%n",
+                    o.scenario(), o.requests(), o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
+                    o.slotsLeaked(), o.slotsFreedBySweeper(), o.callbacksUnacknowledged(), o.scheduledTwice(),
+                    o.mostDialsInASecond(), CALLS_PER_SECOND, o.gentokens(), o.tokenLifetimes(), o.seconds()));
         }
         System.out.println(table);
         for (Outcome o : outcomes) {
-            assertEquals(List.of(0L, 0, 0, 0), List.of(o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
-                    o.slotsLeaked()), o.scenario());
+            assertEquals(List.of(0L, 0, 0, 0, 0L), List.of(o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
+                    o.slotsLeaked(), o.scheduledTwice()), o.scenario());
+            assertTrue(o.mostDialsInASecond() <= CALLS_PER_SECOND, o.scenario() + ": " + o.mostDialsInASecond());
+            assertTrue(o.gentokens() <= o.tokenLifetimes(), o.scenario() + ": " + o.gentokens() + " gentoken");
         }
     }
 
+    /**
+     * Three instances on one MongoDB wire server and one shared bus, REST and queue load spread over them, scheduled
+     * calls whose calling window opens during the load: one instance killed ({@code kill -9}) mid-load, then the
+     * one leading the timers just after the window opened, then both started again.
+     */
+    private Outcome severalInstances(Bus shared) throws Exception {
+        bus = shared;
+        // the promotional window opens at the first whole minute at least 25 s into the load
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Kolkata"));
+        java.time.ZonedDateTime opens = now.plusSeconds(45).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .plusMinutes(1);
+        promotionalWindow = opens.toLocalTime() + "-" + opens.plusHours(6).toLocalTime();
+        try {
+            return run("3 instances on " + shared.name().toLowerCase() + ": one killed, then the leader", 3, () -> {
+                long untilOpen = java.time.Duration.between(java.time.ZonedDateTime.now(opens.getZone()), opens)
+                        .toMillis();
+                Thread.sleep(Math.max(5_000, untilOpen - 15_000));
+                Instance any = instances.get((leader() + 1) % instances.size());
+                any.process.destroyForcibly().waitFor();
+                Thread.sleep(Math.max(0, java.time.Duration.between(java.time.ZonedDateTime.now(opens.getZone()),
+                        opens).toMillis()) + 2_000);
+                Instance leading = instances.get(leader());
+                leading.process.destroyForcibly().waitFor();
+                Thread.sleep(10_000);
+                startGateway(any);
+                startGateway(leading);
+            });
+        } finally {
+            bus = Bus.ARTEMIS;
+            promotionalWindow = "";
+        }
+    }
+
+    /** The index of the instance whose /metrics says it leads the timers (waits for one). */
+    private int leader() throws Exception {
+        for (int look = 0; look < 200; look++) {
+            for (Instance instance : instances) {
+                try {
+                    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + instance.managementPort + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    if (metrics.contains("voip_cluster_leader{namespace=\"voip-gateway\"} 1.0")) {
+                        return instance.index;
+                    }
+                } catch (IOException notThere) {
+                    // killed, or starting
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no instance leads");
+    }
+
     private Outcome run(String scenario, Fault fault) throws Exception {
+        return run(scenario, 1, fault);
+    }
+
+    private Outcome run(String scenario, int count, Fault fault) throws Exception {
         dir = Files.createTempDirectory("fault-run");
         mongoPort = AvailablePortFinder.getNextAvailable();
         simulatorPort = AvailablePortFinder.getNextAvailable();
-        gatewayPort = AvailablePortFinder.getNextAvailable();
-        do {
-            brokerPort = AvailablePortFinder.getNextAvailable();
-        } while (brokerPort == gatewayPort);
+        instances.clear();
+        for (int i = 0; i < count; i++) {
+            instances.add(new Instance(i));
+        }
         String name = scenario.replaceAll("[^a-zA-Z0-9]+", "-");
         scenarioName = name;
         Outcome outcome = null;
@@ -143,9 +242,12 @@ class FaultRuns {
             startMongo();
             simulator = java(name + "-simulator", List.of("-jar", "target/voip-gateway.jar", "simulator",
                     "--port", Integer.toString(simulatorPort), "--host", "127.0.0.1", "--token-latency-ms", "100",
-                    "--dial-latency-ms", "200-500", "--callback-delay-ms", "2000"), Map.of());
+                    "--dial-latency-ms", "200-500", "--callback-delay-ms", "2000", "--token-lifetime-seconds",
+                    Integer.toString(TOKEN_LIFETIME_SECONDS)), Map.of());
             await(() -> get("http://127.0.0.1:" + simulatorPort + "/simulator/counts") == 200, 30, "the simulator");
-            startGateway();
+            for (Instance instance : instances) {
+                startGateway(instance);
+            }
             setUpAccount();
 
             Load load = new Load();
@@ -179,15 +281,20 @@ class FaultRuns {
                 writeProblems(db, load, name);
                 JsonNode counts = simulatorCounts();
                 Files.writeString(LOGS.resolve(name + "-simulator-counts.json"), counts.toPrettyString());
+                double seconds = (System.nanoTime() - started) / 1e9;
                 outcome = new Outcome(scenario, load.keys().size(), counts.path("calls.placed").asLong(),
                         counts.path("calls.dialledTwice").asLong(), callbacksLost(db), withoutOutcome(db, load),
                         slotsLeaked(db), slotsFreedBySweeper(name), counts.path("callbacks.sent").asLong()
-                                - counts.path("callbacks.acknowledged").asLong(),
-                        (System.nanoTime() - started) / 1e9);
+                                - counts.path("callbacks.acknowledged").asLong(), scheduledTwice(db),
+                        counts.path("dials.mostInOneSecond").asLong(),
+                        counts.path("requests.sanspbx.gentoken").asLong(),
+                        (long) Math.ceil(seconds / TOKEN_LIFETIME_SECONDS), seconds);
                 return outcome;
             }
         } finally {
-            for (Process process : new Process[] {gateway, simulator, mongo}) {
+            List<Process> processes = new ArrayList<>(instances.stream().map(i -> i.process).toList());
+            processes.addAll(java.util.Arrays.asList(simulator, mongo));
+            for (Process process : processes) {
                 if (process != null) {
                     process.destroyForcibly().waitFor();
                 }
@@ -220,18 +327,33 @@ class FaultRuns {
         }, 30, "the MongoDB wire server");
     }
 
-    private void startGateway() throws Exception {
+    private void startGateway(Instance instance) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORT", Integer.toString(gatewayPort));
-        env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + gatewayPort);
-        env.put("VOIP_DATA_DIR", dir.resolve("gateway").toString());
+        env.put("PORT", Integer.toString(instance.port));
+        env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + instance.port);
+        env.put("VOIP_MANAGEMENT_PORT", Integer.toString(instance.managementPort));
+        env.put("VOIP_CLUSTER_MEMBER_NAME", "instance-" + instance.index);
+        env.put("VOIP_CLUSTER_LEASE_SECONDS", "6");
+        env.put("VOIP_CALLING_WINDOW_PROMOTIONAL", promotionalWindow);
+        env.put("VOIP_DATA_DIR", dir.resolve("gateway-" + instance.index).toString());
         env.put("VOIP_ENCRYPTION_KEY", KEY);
         env.put("VOIP_BOOTSTRAP_API_KEY", API_KEY);
         env.put("MONGODB_URI", "mongodb://127.0.0.1:" + mongoPort);
         env.put("MONGODB_SERVER_SELECTION_TIMEOUT_MS", "2000");
-        env.put("BROKER_EMBEDDED_PORT", Integer.toString(brokerPort));
+        env.put("BROKER_EMBEDDED_PORT", Integer.toString(instance.brokerPort));
         env.put("BROKER_USERNAME", BROKER_USER);
         env.put("BROKER_PASSWORD", BROKER_PASSWORD);
+        if (bus == Bus.RABBITMQ) {
+            env.put("BROKER_URL", RabbitMqBroker.shared().url() + RabbitMqBroker.CLIENT_OPTIONS);
+            env.put("BROKER_USERNAME", RabbitMqBroker.USER);
+            env.put("BROKER_PASSWORD", RabbitMqBroker.PASSWORD);
+        } else if (bus == Bus.KAFKA) {
+            String brokers = KafkaBroker.shared().brokers();
+            env.put("CALLS_QUEUE_URI", "kafka:voip.outbound-calls?brokers=" + brokers
+                    + "&groupId=voip-gateway&autoOffsetReset=earliest&sessionTimeoutMs=10000");
+            env.put("CALLS_EVENTS_URI", "kafka:voip.call-events?brokers=" + brokers);
+            env.put("CALLS_DEAD_LETTER_URI", "kafka:voip.outbound-calls.dead-letter?brokers=" + brokers);
+        }
         env.put("VOIP_ALLOW_HTTP_PROVIDERS", "true");
         env.put("VOIP_ALLOWED_PROVIDER_HOSTS", "127.0.0.1");
         env.put("VOIP_RATE_LIMIT_REQUESTS", "1000000");
@@ -241,8 +363,9 @@ class FaultRuns {
         env.put("VOIP_DIAL_CLAIM_SECONDS", "30");
         env.put("VOIP_ROUTES_RELOAD", "false");
         env.put("VOIP_SWEEPER_PERIOD_MS", "5000");
-        gateway = java(scenarioName + "-service", List.of("-XX:+UseSerialGC", "-Xmx256m", "-jar", "target/voip-gateway.jar"), env);
-        await(() -> get("http://127.0.0.1:" + gatewayPort + "/health") == 200, 90, "the service");
+        instance.process = java(scenarioName + "-service" + (instance.index == 0 ? "" : "-" + instance.index),
+                List.of("-XX:+UseSerialGC", "-Xmx256m", "-jar", "target/voip-gateway.jar"), env);
+        await(() -> get("http://127.0.0.1:" + instance.port + "/health") == 200, 90, "the service");
     }
 
     private Process java(String name, List<String> args, Map<String, String> env) throws IOException {
@@ -279,7 +402,7 @@ class FaultRuns {
 
     private void setUpAccount() throws Exception {
         Map<String, Object> account = SimulatorAccount.sansPbx(simulatorPort);
-        account.put("callsPerSecond", 20);
+        account.put("callsPerSecond", CALLS_PER_SECOND);
         account.put("maxConcurrentCalls", 200);
         HttpResponse<String> added = api("POST", "/voip/add-provider", JSON.writeValueAsString(account), null);
         if (added.statusCode() != 201) {
@@ -294,7 +417,12 @@ class FaultRuns {
     }
 
     private HttpResponse<String> api(String method, String path, String body, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
+        return api(instances.get(0), method, path, body, key);
+    }
+
+    private HttpResponse<String> api(Instance instance, String method, String path, String body, String key)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + API_KEY)
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
@@ -334,9 +462,14 @@ class FaultRuns {
 
         void start() {
             for (int i = 0; i < 4; i++) {
-                threads.add(new Thread(this::callOverRest, "rest-caller-" + i));
+                int caller = i;
+                threads.add(new Thread(() -> callOverRest(caller, "rest-", false), "rest-caller-" + i));
             }
-            threads.add(new Thread(this::sendToTheQueue, "queue-producer"));
+            if (!promotionalWindow.isEmpty()) {
+                // promotional calls before their window opens: scheduled, dialled by the leader once it does
+                threads.add(new Thread(() -> callOverRest(4, "sched-", true), "scheduling-caller"));
+            }
+            threads.add(new Thread(bus == Bus.KAFKA ? this::sendToKafka : this::sendToTheQueue, "queue-producer"));
             threads.forEach(Thread::start);
         }
 
@@ -364,17 +497,25 @@ class FaultRuns {
             return body;
         }
 
-        private void callOverRest() {
+        /** Calls over REST, each retried with its key until answered, on the next instance each time. */
+        private void callOverRest(int caller, String prefix, boolean scheduled) {
+            int attempt = caller;
             while (!stopping) {
-                String key = "rest-" + java.util.UUID.randomUUID();
+                String key = prefix + java.util.UUID.randomUUID();
                 restKeys.add(key);
                 unanswered.add(key);
                 try {
-                    String body = JSON.writeValueAsString(request());
+                    Map<String, Object> request = request();
+                    if (scheduled) {
+                        request.put("purpose", "promotional");
+                        request.put("schedule", true);
+                    }
+                    String body = JSON.writeValueAsString(request);
                     long giveUpAt = System.currentTimeMillis() + 180_000;
                     while (System.currentTimeMillis() < giveUpAt) {
                         try {
-                            HttpResponse<String> answer = api("POST", "/calls/outbound", body, key);
+                            HttpResponse<String> answer = api(instances.get(attempt++ % instances.size()), "POST",
+                                    "/calls/outbound", body, key);
                             int status = answer.statusCode();
                             lastAnswers.put(key, status + " " + answer.body());
                             // 409 in progress, 429 paced, 5xx unavailable: the same request again, later
@@ -397,8 +538,11 @@ class FaultRuns {
         }
 
         private void sendToTheQueue() {
-            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
-                    BROKER_USER, BROKER_PASSWORD);
+            jakarta.jms.ConnectionFactory factory = bus == Bus.RABBITMQ
+                    ? new org.apache.qpid.jms.JmsConnectionFactory(RabbitMqBroker.USER, RabbitMqBroker.PASSWORD,
+                            RabbitMqBroker.shared().url() + RabbitMqBroker.CLIENT_OPTIONS)
+                    : new ActiveMQConnectionFactory("tcp://127.0.0.1:" + instances.get(0).brokerPort, BROKER_USER,
+                            BROKER_PASSWORD);
             int sequence = 0;
             while (!stopping) {
                 String key = "queue-" + (++sequence);
@@ -423,6 +567,27 @@ class FaultRuns {
                     }
                 }
                 sleep(250);
+            }
+        }
+
+        private void sendToKafka() {
+            Map<String, Object> settings = Map.of("bootstrap.servers", KafkaBroker.shared().brokers(), "acks", "all",
+                    "key.serializer", StringSerializer.class.getName(),
+                    "value.serializer", StringSerializer.class.getName());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings)) {
+                int sequence = 0;
+                while (!stopping) {
+                    String key = "queue-" + (++sequence);
+                    Map<String, Object> request = request();
+                    request.put("requestId", key);
+                    // sent when the broker has it (acks=all)
+                    producer.send(new ProducerRecord<>("voip.outbound-calls", key, JSON.writeValueAsString(request)))
+                            .get();
+                    queueKeys.add(key);
+                    sleep(250);
+                }
+            } catch (Exception e) {
+                lastAnswers.put("caller queue-producer", "stopped by " + e);
             }
         }
     }
@@ -485,22 +650,45 @@ class FaultRuns {
         Files.write(LOGS.resolve(name + "-problems.txt"), lines);
     }
 
-    /** Final reports the service answered 2xx whose status the call does not have. */
-    private int callbacksLost(MongoDatabase db) throws Exception {
+    /** The calls the simulator took, each with the call as stored (null when it is not). */
+    private Map<JsonNode, Document> simulatorCalls(MongoDatabase db) throws Exception {
         JsonNode calls = JSON.readTree(http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/calls")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
-        int lost = 0;
+        Map<JsonNode, Document> stored = new LinkedHashMap<>();
         for (JsonNode call : calls) {
-            if (call.path("finalAcknowledged").asBoolean()) {
-                Document stored = db.getCollection("calls")
-                        .find(new Document("_id", new org.bson.types.ObjectId(call.path("call").asText()))).first();
+            stored.put(call, db.getCollection("calls")
+                    .find(new Document("_id", new org.bson.types.ObjectId(call.path("call").asText()))).first());
+        }
+        return stored;
+    }
+
+    /** Final reports the service answered 2xx whose status the call does not have. */
+    private int callbacksLost(MongoDatabase db) throws Exception {
+        int lost = 0;
+        for (var call : simulatorCalls(db).entrySet()) {
+            if (call.getKey().path("finalAcknowledged").asBoolean()) {
+                Document stored = call.getValue();
                 if (stored == null || !"completed".equals(stored.getString("status"))) {
                     lost++;
                 }
             }
         }
         return lost;
+    }
+
+    /** Scheduled calls (REST keys "sched-...") the simulator took more than once. */
+    private long scheduledTwice(MongoDatabase db) throws Exception {
+        long twice = 0;
+        for (var call : simulatorCalls(db).entrySet()) {
+            if (call.getKey().path("placed").asInt() > 1) {
+                Document stored = call.getValue();
+                if (stored != null && String.valueOf(stored.getString("idempotencyKey")).startsWith("sched-")) {
+                    twice++;
+                }
+            }
+        }
+        return twice;
     }
 
     /** Slots the sweeper's look freed: their calls had ended, but the slot's release had been lost. */

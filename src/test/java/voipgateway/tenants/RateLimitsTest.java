@@ -1,6 +1,7 @@
 package voipgateway.tenants;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class RateLimitsTest {
     private static final long SECOND = 1_000_000_000L;
 
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);
-    private final RateLimits limits = new RateLimits(5, Duration.ofSeconds(60), 100, now::get);
+    private final RateLimits limits = new RateLimits(5, Duration.ofSeconds(60), 100, () -> 1, now::get);
 
     @Test
     void theLimitAtOnceThenOneMoreEveryTwelveSeconds() {
@@ -56,12 +57,28 @@ class RateLimitsTest {
 
     @Test
     void aLimitOfAMillionASecondLetsAMillionThrough() {
-        RateLimits high = new RateLimits(1_000_000, Duration.ofSeconds(1), 100, now::get);
+        RateLimits high = new RateLimits(1_000_000, Duration.ofSeconds(1), 100, () -> 1, now::get);
         for (int i = 0; i < 1_000_000; i++) {
             high.take("key");
         }
         assertEquals(1, assertThrows(RateLimits.RateLimitedException.class, () -> high.take("key"))
                 .retryAfterSeconds());
+    }
+
+    @Test
+    void withThreeInstancesAliveEachLetsThroughAThird() {
+        AtomicInteger instances = new AtomicInteger(3);
+        RateLimits shared = new RateLimits(6, Duration.ofSeconds(60), 100, instances::get, now::get);
+        shared.take("key");
+        shared.take("key");
+        assertEquals(30, assertThrows(RateLimits.RateLimitedException.class, () -> shared.take("key"))
+                .retryAfterSeconds(), "a third of 6 a minute: one every 30 s here");
+
+        instances.set(1);
+        now.addAndGet(60 * SECOND);
+        for (int i = 0; i < 6; i++) {
+            assertDoesNotThrow(() -> shared.take("key"), "alone again: the whole allowance");
+        }
     }
 
     /** The key's whole allowance, at once: every one let through. */
