@@ -69,6 +69,8 @@ class FaultRuns {
     private static final int CALLS_PER_SECOND = 20;
     /** The simulator's token lifetime: several in a run, so each must cost one gentoken for all instances. */
     private static final int TOKEN_LIFETIME_SECONDS = 30;
+    /** A token is not used in its last seconds (sanspbx.token-refresh-margin-seconds): it serves this long. */
+    private static final int TOKEN_MARGIN_SECONDS = 5;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -151,10 +153,11 @@ class FaultRuns {
 
         StringBuilder table = new StringBuilder(String.format("%nFault runs (%d s of load each: 4 REST callers"
                 + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms; the account's"
-                + " limit %d calls/s; a token lives %d s)%n", LOAD_SECONDS, CALLS_PER_SECOND, TOKEN_LIFETIME_SECONDS));
+                + " limit %d calls/s; a token lives %d s, used for %d)%n", LOAD_SECONDS, CALLS_PER_SECOND,
+                TOKEN_LIFETIME_SECONDS, TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS));
         table.append(String.format("%-48s %8s %7s %6s %8s %10s %6s %10s %8s %10s %9s %13s %7s%n", "scenario",
                 "requests", "placed", "twice", "cb lost", "no outcome", "slots", "slots late", "cb unack",
-                "sched twice", "max dials/s", "gentoken/life", "settled"));
+                "sched twice", "max dials/s", "gentoken/uses", "settled"));
         for (Outcome o : outcomes) {
             table.append(String.format("%-48s %8d %7d %6d %8d %10d %6d %10d %8d %10d %9d/%d %10d/%d %6.0fs%n",
                     o.scenario(), o.requests(), o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
@@ -288,7 +291,7 @@ class FaultRuns {
                                 - counts.path("callbacks.acknowledged").asLong(), scheduledTwice(db),
                         counts.path("dials.mostInOneSecond").asLong(),
                         counts.path("requests.sanspbx.gentoken").asLong(),
-                        (long) Math.ceil(seconds / TOKEN_LIFETIME_SECONDS), seconds);
+                        (long) Math.ceil(seconds / (TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS)), seconds);
                 return outcome;
             }
         } finally {
@@ -334,6 +337,7 @@ class FaultRuns {
         env.put("VOIP_MANAGEMENT_PORT", Integer.toString(instance.managementPort));
         env.put("VOIP_CLUSTER_MEMBER_NAME", "instance-" + instance.index);
         env.put("VOIP_CLUSTER_LEASE_SECONDS", "6");
+        env.put("SANSPBX_TOKEN_REFRESH_MARGIN_SECONDS", Integer.toString(TOKEN_MARGIN_SECONDS));
         env.put("VOIP_CALLING_WINDOW_PROMOTIONAL", promotionalWindow);
         env.put("VOIP_DATA_DIR", dir.resolve("gateway-" + instance.index).toString());
         env.put("VOIP_ENCRYPTION_KEY", KEY);
