@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -30,7 +31,8 @@ final class MidBatchKill {
     private static final int REQUESTS = 30;
 
     interface Sender {
-        void send(String requestId, String toPhone) throws Exception;
+        /** Puts a request on the bus, through this template of the test's instance. */
+        void send(ProducerTemplate producer, String requestId, String toPhone) throws Exception;
     }
 
     interface Events {
@@ -65,9 +67,10 @@ final class MidBatchKill {
                 .withBody("{\"status\":\"success\",\"call_id\":\"89\"}")));
         test.gateway.getCamelContext().getRouteController().stopRoute("dial-queued-call");
         Process other = test.startAsItsOwnProcess(test.anotherInstance("member-2"), "member-2.log");
+        ProducerTemplate producer = test.gateway.getCamelContext().createProducerTemplate();
         try {
             for (int i = 0; i < REQUESTS; i++) {
-                sender.send("batch-" + i, String.format("0910000%04d", i));
+                sender.send(producer, "batch-" + i, String.format("0910000%04d", i));
             }
             try {
                 await().atMost(Duration.ofSeconds(120)).until(() -> dials() >= 5);
@@ -80,6 +83,7 @@ final class MidBatchKill {
             int dialledBeforeTheKill = dials();
             assertTrue(dialledBeforeTheKill < REQUESTS, "killed mid-batch: " + dialledBeforeTheKill);
         } finally {
+            producer.stop();
             other.destroyForcibly();
             test.gateway.getCamelContext().getRouteController().startRoute("dial-queued-call");
         }

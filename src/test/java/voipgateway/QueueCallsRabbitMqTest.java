@@ -122,15 +122,8 @@ class QueueCallsRabbitMqTest extends GatewayTestSupport {
 
     @Test
     void anInstanceKilledMidBatchLosesNothingAndDialsNothingTwice() throws Exception {
-        ProducerTemplate producer = gateway.getCamelContext().createProducerTemplate();
-        try {
-            new MidBatchKill(this, 4).run(
-                    (requestId, toPhone) -> producer.sendBody("jms:queue:voip.outbound-calls",
-                            request(requestId, toPhone)),
-                    () -> nextEvent(120_000));
-        } finally {
-            producer.stop();
-        }
+        new MidBatchKill(this, 4).run((producer, requestId, toPhone) -> producer.sendBody(
+                "jms:queue:voip.outbound-calls", request(requestId, toPhone)), () -> nextEvent(120_000));
     }
 
     /** RabbitMQ stopped under the service: /health answers 503 naming the queue; back, the queue is read again. */

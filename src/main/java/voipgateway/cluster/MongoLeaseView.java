@@ -42,7 +42,8 @@ public class MongoLeaseView extends AbstractCamelClusterView {
     private final Clock clock;
     private final Member local;
     private volatile String leaderId;
-    private volatile List<String> alive = List.of();
+    /** The members alive at the last look: read per request (the rate limits' split), so built once per look. */
+    private volatile List<CamelClusterMember> alive = List.of();
     private volatile Instant renewedAt;
     private ScheduledExecutorService timer;
 
@@ -89,16 +90,17 @@ public class MongoLeaseView extends AbstractCamelClusterView {
             if (holds) {
                 renewedAt = now;
             }
-            List<String> live = new ArrayList<>();
-            for (Document member : members.find(Filters.and(Filters.eq("namespace", getNamespace()),
-                    Filters.gt("seenAt", Date.from(now.minus(lease)))))) {
-                live.add(member.getString("member"));
-            }
-            alive = List.copyOf(live);
             Document current = leases.find(Filters.eq("_id", getNamespace())).first();
             String holder = current != null && current.getDate("expiresAt").toInstant().isAfter(now)
                     ? current.getString("holder") : null;
             leading(holds, holder);
+            List<CamelClusterMember> live = new ArrayList<>();
+            for (Document member : members.find(Filters.and(Filters.eq("namespace", getNamespace()),
+                    Filters.gt("seenAt", Date.from(now.minus(lease)))))) {
+                String id = member.getString("member");
+                live.add(id.equals(local.getId()) ? local : new Member(id, false, id.equals(leaderId)));
+            }
+            alive = List.copyOf(live);
         } catch (MongoException e) {
             LOG.warn("[cluster] could not renew the lease of {}: {}", getNamespace(), e.getClass().getSimpleName());
         } catch (RuntimeException e) {
@@ -164,9 +166,7 @@ public class MongoLeaseView extends AbstractCamelClusterView {
     /** The instances whose member document was stamped within the lease, this one among them once it looked. */
     @Override
     public List<CamelClusterMember> getMembers() {
-        String leader = leaderId;
-        return alive.stream().map(id -> id.equals(local.getId()) ? (CamelClusterMember) local
-                : new Member(id, false, id.equals(leader))).toList();
+        return alive;
     }
 
     private static final class Member implements CamelClusterMember {
