@@ -10,11 +10,12 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.Map;
+import java.util.function.Function;
 
 import com.mongodb.client.MongoDatabase;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -26,6 +27,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
 import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
@@ -34,6 +36,7 @@ import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,7 @@ import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialLedger;
 import voipgateway.calls.ExpiredClaims;
 import voipgateway.calls.Hangups;
+import voipgateway.cluster.KubernetesLeases;
 import voipgateway.cluster.MongoLeaseClusterService;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -151,6 +155,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Duration cacheAge = settings.seconds("voip.cache-seconds", 1, 300);
         long cacheEntries = settings.whole("voip.cache-entries", 1, 10_000_000);
         long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
+        Function<MongoDatabase, CamelClusterService> clusterService = clusterService(settings, clock);
 
         requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         // GET /metrics is served on a port of its own (camel.management.*), on loopback unless configured
@@ -248,16 +253,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries, keyGuesses));
         // several instances: the timers' routes run on the one holding the lease (routePolicy: leaderOnly), and a
         // key's allowance is split between the instances alive
-        String memberName = settings.text("voip.cluster.member-name", "");
-        MongoLeaseClusterService cluster = new MongoLeaseClusterService(db,
-                settings.seconds("voip.cluster.lease-seconds", 3, 3_600), clock,
-                memberName.isBlank() ? Objects.requireNonNullElse(System.getenv("HOSTNAME"), "instance") : memberName);
+        CamelClusterService cluster = clusterService.apply(db);
         context.addService(cluster, true, true);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext camel) {
+                // before the routes: Camel's ClusteredRoutePolicy deadlocks when a leadership change stops a timer
+                // route while the stopping context shuts that route down (met when the Kubernetes API went away
+                // during a stop); stopped first, the lease is handed over and no change comes in between
+                ServiceHelper.stopService(cluster);
+            }
+        });
         CamelClusterView instances = cluster.getView(CLUSTER_NAMESPACE);
         registry.bind("leaderOnly", ClusteredRoutePolicy.forNamespace(cluster, CLUSTER_NAMESPACE));
         metrics.gauge("voip.cluster.leader", "1 on the instance that runs the timers, else 0", "namespace",
                 CLUSTER_NAMESPACE, () -> instances.getLocalMember().isLeader() ? 1 : 0);
-        metrics.gauge("voip.cluster.members", "Instances alive (stamped within the lease)", "namespace",
+        metrics.gauge("voip.cluster.members", "Instances alive (stamped within the lease; on Kubernetes, the Ready pods)", "namespace",
                 CLUSTER_NAMESPACE, () -> instances.getMembers().size());
         registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries,
                 () -> instances.getMembers().size()));
@@ -405,6 +416,23 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */
+    /** Who holds the timers' lease: MongoDB (the database given), which every instance shares already, or Kubernetes. */
+    private static Function<MongoDatabase, CamelClusterService> clusterService(Settings settings, Clock clock) {
+        Duration lease = settings.seconds("voip.cluster.lease-seconds", 3, 3_600);
+        String memberName = settings.text("voip.cluster.member-name", "");
+        String name = memberName.isBlank() ? Objects.requireNonNullElse(System.getenv("HOSTNAME"), "instance")
+                : memberName;
+        String backend = settings.oneOf("voip.cluster.backend", "mongodb", "kubernetes");
+        // checked whatever the backend, so a mistake shows before the day it is switched on
+        Map<String, String> podLabels = settings.labels("voip.cluster.kubernetes.pod-labels");
+        String apiUrl = settings.url("voip.cluster.kubernetes.api-url");
+        String namespace = settings.text("voip.cluster.kubernetes.namespace", "");
+        if (backend.equals("kubernetes")) {
+            return db -> KubernetesLeases.clusterService(lease, name, namespace, podLabels, apiUrl);
+        }
+        return db -> new MongoLeaseClusterService(db, lease, clock, name);
+    }
+
     private static CallingRules callingRules(Settings settings, boolean demo) {
         Map<String, CallingWindow> windows = new HashMap<>();
         boolean demoWithout = demo && System.getenv("VOIP_CALLING_WINDOW_PROMOTIONAL") == null;

@@ -4,7 +4,12 @@ import java.net.URI;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -14,6 +19,9 @@ import org.apache.camel.spi.PropertiesComponent;
  * never a service that hangs or fails later on the first request.
  */
 final class Settings {
+
+    private static final Pattern LABEL = Pattern.compile(
+            "((?:[a-z0-9][-a-z0-9.]*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)=([A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)");
 
     private final PropertiesComponent props;
 
@@ -85,6 +93,29 @@ final class Settings {
         // a URL may carry a token: it is not repeated
         throw new IllegalStateException("setting " + key + " (" + variable(key) + ") must be an absolute http(s)"
                 + " URL, or empty");
+    }
+
+    /** One of the given words. */
+    String oneOf(String key, String... words) {
+        String value = text(key, "");
+        if (List.of(words).contains(value)) {
+            return value;
+        }
+        throw refuse(key, value, "one of " + String.join(", ", words));
+    }
+
+    /** Labels as Kubernetes writes them in a selector: {@code name=value[,name=value]}, at least one. */
+    Map<String, String> labels(String key) {
+        String value = text(key, "");
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String pair : value.split(",")) {
+            Matcher label = LABEL.matcher(pair.trim());
+            if (!label.matches()) {
+                throw refuse(key, value, "labels such as app=voip-gateway[,tier=dialer]");
+            }
+            labels.put(label.group(1), label.group(2));
+        }
+        return labels;
     }
 
     /** One setting against another: {@code check} false is a refusal that says why. */

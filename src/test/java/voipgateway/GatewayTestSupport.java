@@ -14,6 +14,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 import voipgateway.callbacks.CallbackTokens;
 import voipgateway.crypto.CredentialCipher;
@@ -331,6 +334,26 @@ public abstract class GatewayTestSupport {
         }
         DoNotCall doNotCall = gateway.getCamelContext().getRegistry().lookupByNameAndType("doNotCall", DoNotCall.class);
         listing.forEach(doNotCall::changed);
+    }
+
+    /** The namespace of the lease the timers' routes follow. */
+    protected static final String CLUSTER_NAMESPACE = "voip-gateway";
+
+    /** A cluster gauge of an instance as its /metrics shows it, or -1 while it does not answer. */
+    protected double clusterGauge(int management, String name) {
+        try {
+            String text = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/metrics"))
+                    .GET()).body();
+            Matcher value = Pattern.compile("(?m)^" + name + "\\{namespace=\"" + CLUSTER_NAMESPACE + "\"} (\\S+)$")
+                    .matcher(text);
+            return value.find() ? Double.parseDouble(value.group(1)) : -1;
+        } catch (Exception notYet) {
+            return -1;
+        }
+    }
+
+    protected ServiceStatus routeStatus(String routeId) {
+        return gateway.getCamelContext().getRouteController().getRouteStatus(routeId);
     }
 
     /** The call as stored, by its id. */

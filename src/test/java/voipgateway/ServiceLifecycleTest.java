@@ -172,7 +172,9 @@ class ServiceLifecycleTest extends GatewayTestSupport {
             "voip.dial-claim-seconds, 5, VOIP_DIAL_CLAIM_SECONDS",
             "sanspbx.timezone, Mars/Olympus, SANSPBX_TIMEZONE",
             "voip.voice-url, not a url, VOIP_VOICE_URL",
-            "voip.provider-breaker.failure-rate-threshold, 0, VOIP_PROVIDER_BREAKER_FAILURE_RATE_THRESHOLD"})
+            "voip.provider-breaker.failure-rate-threshold, 0, VOIP_PROVIDER_BREAKER_FAILURE_RATE_THRESHOLD",
+            "voip.cluster.backend, zookeeper, VOIP_CLUSTER_BACKEND",
+            "voip.cluster.kubernetes.pod-labels, app is voip-gateway, VOIP_CLUSTER_KUBERNETES_POD_LABELS"})
     void refusesToStartWithASettingItCannotHonour(String key, String value, String variable) {
         Main main = Application.create();
         main.addOverrideProperty("voip.encryption-key", KEY);

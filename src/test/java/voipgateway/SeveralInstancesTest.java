@@ -5,8 +5,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.cluster.CamelClusterService;
@@ -28,7 +26,6 @@ class SeveralInstancesTest extends GatewayTestSupport {
 
     private static final int LEASE_SECONDS = 3;
     private static final int RATE_LIMIT = 20;
-    private static final String NAMESPACE = "voip-gateway";
 
     private final int mongoPort = AvailablePortFinder.getNextAvailable();
 
@@ -47,18 +44,18 @@ class SeveralInstancesTest extends GatewayTestSupport {
         lineThatDials("jwt-shared", "91");
         CamelClusterService cluster = gateway.getCamelContext().hasService(CamelClusterService.class);
         // this instance hands the lease over (a stop releases it), so the second one takes it and can be killed
-        cluster.stopView(NAMESPACE);
+        cluster.stopView(CLUSTER_NAMESPACE);
         Map<String, String> second = anotherInstance("second");
         Process other = startAsItsOwnProcess(second, "second.log");
         try {
             int otherPort = Integer.parseInt(second.get("port"));
             int otherManagement = Integer.parseInt(second.get("voip.management-port"));
-            await().atMost(Duration.ofSeconds(90)).until(() -> gauge(otherManagement, "voip_cluster_leader") == 1);
-            cluster.startView(NAMESPACE);
-            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(managementPort, "voip_cluster_members") == 2
-                    && gauge(otherManagement, "voip_cluster_members") == 2);
+            await().atMost(Duration.ofSeconds(90)).until(() -> clusterGauge(otherManagement, "voip_cluster_leader") == 1);
+            cluster.startView(CLUSTER_NAMESPACE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> clusterGauge(managementPort, "voip_cluster_members") == 2
+                    && clusterGauge(otherManagement, "voip_cluster_members") == 2);
 
-            assertEquals(0, gauge(managementPort, "voip_cluster_leader"), "the timers run on one instance only");
+            assertEquals(0, clusterGauge(managementPort, "voip_cluster_leader"), "the timers run on one instance only");
             assertEquals(ServiceStatus.Stopped, routeStatus("dial-due-calls"));
             assertEquals(ServiceStatus.Stopped, routeStatus("sweep-overdue-calls"));
 
@@ -86,7 +83,7 @@ class SeveralInstancesTest extends GatewayTestSupport {
 
             other.destroyForcibly().waitFor();
             long killedAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(managementPort, "voip_cluster_leader") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> clusterGauge(managementPort, "voip_cluster_leader") == 1);
             long movedAfterMillis = (System.nanoTime() - killedAt) / 1_000_000;
             // a lease period, plus at most one look (a third of it) and the time the routes take to start
             assertTrue(movedAfterMillis < (LEASE_SECONDS + 3) * 1000L, "moved after " + movedAfterMillis + " ms");
@@ -94,10 +91,6 @@ class SeveralInstancesTest extends GatewayTestSupport {
         } finally {
             other.destroyForcibly();
         }
-    }
-
-    private ServiceStatus routeStatus(String routeId) {
-        return gateway.getCamelContext().getRouteController().getRouteStatus(routeId);
     }
 
     private int callOn(int otherPort, String toPhone) throws Exception {
@@ -110,18 +103,5 @@ class SeveralInstancesTest extends GatewayTestSupport {
     private int listOn(int otherPort) throws Exception {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otherPort + "/voip/providers"))
                 .header("Authorization", "Bearer " + API_KEY).GET()).status();
-    }
-
-    /** A gauge of ours as an instance's /metrics shows it, or -1 while it does not answer. */
-    private double gauge(int management, String name) {
-        try {
-            String text = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/metrics"))
-                    .GET()).body();
-            Matcher value = Pattern.compile("(?m)^" + name + "\\{namespace=\"" + NAMESPACE + "\"} (\\S+)$")
-                    .matcher(text);
-            return value.find() ? Double.parseDouble(value.group(1)) : -1;
-        } catch (Exception notYet) {
-            return -1;
-        }
     }
 }
