@@ -22,10 +22,12 @@ public final class RabbitMqBroker {
      * The Qpid JMS options RabbitMQ 3.x's AMQP 1.0 plugin needs, as the README gives them: queues declared beforehand
      * and addressed as {@code /amq/queue/<name>}; a receive that times out looks only at what the link already
      * holds instead of asking the broker to drain its credit, which the plugin does not answer; a prefetch of 10, so a
-     * busy instance holds few messages another could dial (at 1, the client's credit top-ups stall here).
+     * busy instance holds few messages another could dial (at 1, the client's credit top-ups stall here); a send
+     * timeout (without one, about one run in three had an event's send that never completed, and the requests its
+     * consumer had prefetched waited until the connection closed).
      */
     public static final String CLIENT_OPTIONS = "?jms.queuePrefix=/amq/queue/&jms.receiveLocalOnly=true"
-            + "&jms.receiveNoWaitLocalOnly=true&jms.prefetchPolicy.all=10";
+            + "&jms.receiveNoWaitLocalOnly=true&jms.prefetchPolicy.all=10&jms.sendTimeout=5000";
     public static final String USER = "voip-bus";
     public static final String PASSWORD = "bus-password-of-the-tests";
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
