@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded MongoDB server answers every request-path query through an index, but listing calls
  * ({@code GET /calls}) scans the collection there: past {@code voip.embedded-calls-warning} stored calls a page
- * takes long enough to notice (see README). Said once in the log when the collection grows past it; a real
+ * takes long enough to notice (see docs/benchmarks.md). Said once in the log when the collection grows past it; a real
  * MongoDB (MONGODB_URI) uses the listing indexes instead.
  */
 public class EmbeddedStorageWatch {
