@@ -6,7 +6,6 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import voipgateway.crypto.KeyRotation;
-import voipgateway.simulator.SimulatorCommand;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key
@@ -30,7 +29,8 @@ public final class Application {
             System.exit(KeyRotation.command());
         }
         if (args.length > 0 && args[0].equals("simulator")) {
-            System.exit(SimulatorCommand.run(Arrays.asList(args).subList(1, args.length)));
+            System.err.println("the provider simulator is a jar of its own: java -jar target/voip-gateway-simulator.jar");
+            System.exit(2);
         }
         boolean demo = Arrays.asList(args).contains("--demo");
         Main main = create();

@@ -25,11 +25,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import voipgateway.api.Json;
+import voipgateway.demo.SansPbxRules;
 import voipgateway.simulator.SimulatorSettings.CallbackFault;
 import voipgateway.simulator.SimulatorSettings.Fault;
 
 /**
- * The standalone provider simulator ({@code java -jar voip-gateway.jar simulator --port 9090}): SansPBX (gentoken,
+ * The standalone provider simulator ({@code java -jar voip-gateway-simulator.jar --port 9090}): SansPBX (gentoken,
  * dialcall, calldisconnect, post-call report) and Twilio (account, Calls, hang-up, signed status events) with the
  * latencies and faults of {@link SimulatorSettings}, and {@link SimulatorCounts} of what it received and did. Built
  * on Vert.x alone (no thread per request): hundreds of delayed answers in flight cost it nothing, so it is never

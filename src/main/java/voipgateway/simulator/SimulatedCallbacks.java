@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import voipgateway.api.Json;
 import voipgateway.callbacks.TwilioSignatures;
+import voipgateway.demo.SansPbxRules;
 import voipgateway.simulator.SimulatorSettings.CallbackFault;
 
 /**
@@ -31,8 +31,6 @@ import voipgateway.simulator.SimulatorSettings.CallbackFault;
  * after the final one. Nothing is retried: a provider may not retry either.
  */
 class SimulatedCallbacks {
-
-    static final DateTimeFormatter SANSPBX_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -56,7 +54,7 @@ class SimulatedCallbacks {
     void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault) {
         call.finalStatus = "ANSWER";
         long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
-        Map<String, Object> report = sansPbxReport(call.providerCallId, dial, Instant.now(), seconds, zone);
+        Map<String, Object> report = SansPbxRules.report(call.providerCallId, dial, Instant.now(), seconds, zone);
         String body;
         try {
             body = Json.MAPPER.writeValueAsString(report);
@@ -64,23 +62,6 @@ class SimulatedCallbacks {
             throw new IllegalStateException(e);
         }
         scheduleFinal(call, url, fault, () -> post(call, url, "application/json", body, null, true), List.of());
-    }
-
-    /** SansPBX's post-call report of an answered call that lasted {@code seconds} (the integration guide's fields). */
-    static Map<String, Object> sansPbxReport(String callId, JsonNode dial, Instant start, long seconds, ZoneId zone) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("Linkedid", callId);
-        report.put("disposition", "ANSWER");
-        report.put("did", dial.path("caller_id").asText());
-        report.put("call_to", dial.path("call_to").asText());
-        report.put("duration", Long.toString(seconds));
-        report.put("billsec", Long.toString(Math.max(1, seconds - 1)));
-        report.put("start_time", SANSPBX_TIME.format(start.atZone(zone)));
-        report.put("end_time", SANSPBX_TIME.format(start.plusSeconds(seconds).atZone(zone)));
-        report.put("cause", "16");
-        report.put("cause_txt", "Normal Clearing");
-        report.put("custom_field", Map.of("record_id", dial.path("custom_field").path("record_id").asText()));
-        return report;
     }
 
     void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault) {

@@ -11,14 +11,20 @@ import org.slf4j.LoggerFactory;
 import voipgateway.api.Json;
 
 /**
- * {@code java -jar voip-gateway.jar simulator [--port 9090] [--host 0.0.0.0] [--<setting> <value>]...}: the
- * provider simulator alone, until the process is stopped; its counts are printed when it stops.
+ * {@code java -jar voip-gateway-simulator.jar [--port 9090] [--host 0.0.0.0] [--<setting> <value>]...}: the
+ * provider simulator alone, until the process is stopped; its counts are printed when it stops. Its jar holds this
+ * package only and reads the rest (Vert.x, the SansPBX rules it shares with demo mode) from the service's jar
+ * beside it.
  */
 public final class SimulatorCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorCommand.class);
 
     private SimulatorCommand() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(List.of(args)));
     }
 
     /** Runs until the process is stopped; answers an exit code when it cannot start. */

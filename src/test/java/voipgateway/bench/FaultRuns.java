@@ -243,7 +243,7 @@ class FaultRuns {
         Outcome outcome = null;
         try {
             startMongo();
-            simulator = java(name + "-simulator", List.of("-jar", "target/voip-gateway.jar", "simulator",
+            simulator = java(name + "-simulator", List.of("-jar", "target/voip-gateway-simulator.jar",
                     "--port", Integer.toString(simulatorPort), "--host", "127.0.0.1", "--token-latency-ms", "100",
                     "--dial-latency-ms", "200-500", "--callback-delay-ms", "2000", "--token-lifetime-seconds",
                     Integer.toString(TOKEN_LIFETIME_SECONDS)), Map.of());

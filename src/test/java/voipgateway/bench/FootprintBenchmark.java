@@ -55,7 +55,7 @@ class FootprintBenchmark {
     void startUpAndMemory() throws Exception {
         Files.createDirectories(LOGS);
         int simulatorPort = AvailablePortFinder.getNextAvailable();
-        Process simulator = start("simulator", List.of(java(), "-jar", "target/voip-gateway.jar", "simulator",
+        Process simulator = start("simulator", List.of(java(), "-jar", "target/voip-gateway-simulator.jar",
                 "--port", Integer.toString(simulatorPort), "--host", "127.0.0.1", "--token-latency-ms", "0",
                 "--dial-latency-ms", "0", "--callback-delay-ms", "1000"), Map.of());
         try {

@@ -1,4 +1,4 @@
-package voipgateway.simulator;
+package voipgateway.demo;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,7 +99,7 @@ public class SansPbxSimulator {
         if (!url.startsWith("http")) {
             return;
         }
-        Map<String, Object> report = SimulatedCallbacks.sansPbxReport(callId, dial, clock.instant(),
+        Map<String, Object> report = SansPbxRules.report(callId, dial, clock.instant(),
                 Math.max(1, callbackDelay.toSeconds()), zone);
         report.put("recfile", "https://recordings.example.com/" + callId + ".wav");
         Runnable send = () -> {
