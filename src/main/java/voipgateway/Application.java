@@ -29,7 +29,8 @@ public final class Application {
             System.exit(KeyRotation.command());
         }
         if (args.length > 0 && args[0].equals("simulator")) {
-            System.err.println("the provider simulator is a jar of its own: java -jar target/voip-gateway-simulator.jar");
+            System.err.println("the provider simulator is a jar of its own:"
+                    + " java -jar target/voip-gateway-simulator.jar");
             System.exit(2);
         }
         boolean demo = Arrays.asList(args).contains("--demo");

@@ -42,10 +42,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 import org.slf4j.LoggerFactory;
 import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
-import voipgateway.api.AsyncHttpEngine;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
-import voipgateway.api.HttpServerVertx;
 import voipgateway.api.Json;
 import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbackTokens;
@@ -70,6 +68,8 @@ import voipgateway.health.HealthReport;
 import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.health.ReadyLog;
+import voipgateway.internals.AsyncHttpEngine;
+import voipgateway.internals.HttpServerVertx;
 import voipgateway.logging.CurrentExchange;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderAccount;
@@ -268,8 +268,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("leaderOnly", ClusteredRoutePolicy.forNamespace(cluster, CLUSTER_NAMESPACE));
         metrics.gauge("voip.cluster.leader", "1 on the instance that runs the timers, else 0", "namespace",
                 CLUSTER_NAMESPACE, () -> instances.getLocalMember().isLeader() ? 1 : 0);
-        metrics.gauge("voip.cluster.members", "Instances alive (stamped within the lease; on Kubernetes, the Ready pods)", "namespace",
-                CLUSTER_NAMESPACE, () -> instances.getMembers().size());
+        metrics.gauge("voip.cluster.members",
+                "Instances alive (stamped within the lease; on Kubernetes, the Ready pods)", "namespace", CLUSTER_NAMESPACE, () -> instances.getMembers().size());
         registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries,
                 () -> instances.getMembers().size()));
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
@@ -415,8 +415,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                         + 4 * providerRequestMillis / 1000 + " s)");
     }
 
-    /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */
-    /** Who holds the timers' lease: MongoDB (the database given), which every instance shares already, or Kubernetes. */
+    /** Who holds the timers' lease: MongoDB (the database given), which every instance shares, or Kubernetes. */
     private static Function<MongoDatabase, CamelClusterService> clusterService(Settings settings, Clock clock) {
         Duration lease = settings.seconds("voip.cluster.lease-seconds", 3, 3_600);
         String memberName = settings.text("voip.cluster.member-name", "");
@@ -433,6 +432,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         return db -> new MongoLeaseClusterService(db, lease, clock, name);
     }
 
+    /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */
     private static CallingRules callingRules(Settings settings, boolean demo) {
         Map<String, CallingWindow> windows = new HashMap<>();
         boolean demoWithout = demo && System.getenv("VOIP_CALLING_WINDOW_PROMOTIONAL") == null;

@@ -85,7 +85,8 @@ class KubernetesLeasesTest extends GatewayTestSupport {
         Process other = startAsItsOwnProcess(second, "second.log");
         try {
             int otherManagement = Integer.parseInt(second.get("voip.management-port"));
-            await().atMost(Duration.ofSeconds(90)).until(() -> clusterGauge(otherManagement, "voip_cluster_leader") == 1);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> clusterGauge(otherManagement, "voip_cluster_leader") == 1);
             pod("gateway-a", true);
             await().atMost(Duration.ofSeconds(30)).until(() -> clusterGauge(managementPort, "voip_cluster_members") == 2
                     && clusterGauge(otherManagement, "voip_cluster_members") == 2);
@@ -100,7 +101,8 @@ class KubernetesLeasesTest extends GatewayTestSupport {
             other.destroyForcibly().waitFor();
             pod("gateway-b", false);
             long notReadyAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).until(() -> clusterGauge(managementPort, "voip_cluster_leader") == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> clusterGauge(managementPort, "voip_cluster_leader") == 1);
             long movedAfterMillis = (System.nanoTime() - notReadyAt) / 1_000_000;
             // a lease period, and the time the routes take to start
             assertTrue(movedAfterMillis < (LEASE_SECONDS + 3) * 1000L, "moved after " + movedAfterMillis + " ms");

@@ -50,12 +50,14 @@ class PackagedJarsTest {
             List<String> classes = jar.stream().map(entry -> entry.getName())
                     .filter(name -> name.endsWith(".class")).toList();
             assertFalse(classes.isEmpty());
-            assertTrue(classes.stream().allMatch(name -> name.startsWith("voipgateway/simulator/")), classes.toString());
+            assertTrue(classes.stream().allMatch(name -> name.startsWith("voipgateway/simulator/")),
+                    classes.toString());
             assertEquals("voip-gateway.jar", jar.getManifest().getMainAttributes().getValue("Class-Path"));
         }
         int port = AvailablePortFinder.getNextAvailable();
         Process simulator = new ProcessBuilder(java(), "-jar", SIMULATOR.toString(), "--port", Integer.toString(port),
-                "--host", "127.0.0.1").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                "--host", "127.0.0.1").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest counts = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/simulator/counts"))

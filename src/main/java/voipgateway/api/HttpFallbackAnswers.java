@@ -41,7 +41,8 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
 
     /**
      * Whether the routes' handlers are registered (once the context has fully started). Until then the HTTP server,
-     * which listens earlier, answers every request 503 with Retry-After ({@link HttpServerVertx}), not Vert.x's HTML
+     * which listens earlier, answers every request 503 with Retry-After
+     * ({@link voipgateway.internals.HttpServerVertx}), not Vert.x's HTML
      * 404, which a client takes for a final answer (found by the fault runs: dialers gave up on calls a restarting
      * service had been dialling).
      */
@@ -50,7 +51,7 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
     }
 
     /** What a request gets while the service is starting. */
-    static void starting(HttpServerRequest request) {
+    public static void starting(HttpServerRequest request) {
         request.response().putHeader("Retry-After", "1");
         answer(request.response(), 503, "starting", "the service is starting; try again in a second");
     }

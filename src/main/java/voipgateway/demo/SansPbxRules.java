@@ -30,8 +30,8 @@ public final class SansPbxRules {
     }
 
     /** gentoken's three credentials: the Accesstoken header, Basic auth, and {@code access_key} in the body. */
-    public static boolean credentialsValid(String accessToken, String basicAuth, String accessKey, Object accessTokenHeader,
-            Object authorizationHeader, JsonNode body) {
+    public static boolean credentialsValid(String accessToken, String basicAuth, String accessKey,
+            Object accessTokenHeader, Object authorizationHeader, JsonNode body) {
         return accessToken.equals(accessTokenHeader) && basicAuth.equals(authorizationHeader) && body != null
                 && accessKey.equals(body.path("access_key").asText());
     }

@@ -22,12 +22,13 @@ public final class RabbitMqBroker {
      * The Qpid JMS options RabbitMQ 3.x's AMQP 1.0 plugin needs, as the README gives them: queues declared beforehand
      * and addressed as {@code /amq/queue/<name>}; a receive that times out looks only at what the link already
      * holds instead of asking the broker to drain its credit, which the plugin does not answer; a prefetch of 10, so a
-     * busy instance holds few messages another could dial (at 1, the client's credit top-ups stall here); a send
-     * timeout (without one, about one run in three had an event's send that never completed, and the requests its
-     * consumer had prefetched waited until the connection closed).
+     * busy instance holds few messages another could dial (at 1, the client's credit top-ups stall here); send,
+     * request and close timeouts: the plugin now and then never answers a session's opening or closing, and without
+     * them the send waited, with the requests its listener held, until the connection closed (about one run in
+     * three); with them it fails after a few seconds and its request is redelivered.
      */
     public static final String CLIENT_OPTIONS = "?jms.queuePrefix=/amq/queue/&jms.receiveLocalOnly=true"
-            + "&jms.receiveNoWaitLocalOnly=true&jms.prefetchPolicy.all=10&jms.sendTimeout=5000";
+            + "&jms.receiveNoWaitLocalOnly=true&jms.prefetchPolicy.all=10&jms.sendTimeout=5000&jms.requestTimeout=10000&jms.closeTimeout=5000";
     public static final String USER = "voip-bus";
     public static final String PASSWORD = "bus-password-of-the-tests";
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");

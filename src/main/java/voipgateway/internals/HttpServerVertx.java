@@ -1,4 +1,4 @@
-package voipgateway.api;
+package voipgateway.internals;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.TCPServerBase;
+import voipgateway.api.HttpFallbackAnswers;
 
 /**
  * The Vert.x instance platform-http builds its HTTP server on (it takes the one bound in the registry). Vert.x

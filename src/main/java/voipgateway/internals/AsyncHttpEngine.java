@@ -1,4 +1,4 @@
-package voipgateway.api;
+package voipgateway.internals;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package voipgateway.api;
+package voipgateway.internals;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

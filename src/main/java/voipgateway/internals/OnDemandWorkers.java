@@ -1,4 +1,4 @@
-package voipgateway.api;
+package voipgateway.internals;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
