@@ -20,8 +20,10 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 final class Settings {
 
+    /** A label's name (after an optional DNS prefix and a slash) or value, as Kubernetes allows them. */
+    private static final String LABEL_TEXT = "[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?";
     private static final Pattern LABEL = Pattern.compile(
-            "((?:[a-z0-9][-a-z0-9.]*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)=([A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)");
+            "((?:[a-z0-9][-a-z0-9.]*/)?" + LABEL_TEXT + ")=(" + LABEL_TEXT + ")");
 
     private final PropertiesComponent props;
 
