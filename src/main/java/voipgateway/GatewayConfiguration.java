@@ -334,11 +334,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
-        registry.bind("callStore", new CallStore(voiceUrl, statusCallbackUrl, callbackTokens));
-        registry.bind("callVersions", new CallVersions());
+        CallStore callStore = new CallStore(voiceUrl, statusCallbackUrl, callbackTokens);
+        registry.bind("callStore", callStore);
+        CallVersions callVersions = new CallVersions(db.getCollection(Collections.CALLS));
+        registry.bind("callVersions", callVersions);
         registry.bind("hangups", new Hangups(clock));
         registry.bind("cancellations", new Cancellations());
-        registry.bind("dialLedger", new DialLedger(claim));
+        registry.bind("dialLedger", new DialLedger(claim, db.getCollection(Collections.CALLS), callVersions, callStore,
+                clock, context));
         registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
         registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(db, clock, cacheAge,
                 (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000))));

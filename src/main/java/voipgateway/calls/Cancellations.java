@@ -45,7 +45,7 @@ public class Cancellations {
             after.put("updatedAt", now);
             Document set = new Document("status", CANCELED).append("statusRank", CallLifecycle.rank(CANCELED))
                     .append("reason", "canceled_by_client").append("claim", null).append("canceledAt", now)
-                    .append("updatedAt", now).append("response", DialLedger.storedResponse(200, CallStore.view(after)));
+                    .append("updatedAt", now).append("response", DialChanges.storedResponse(200, CallStore.view(after)));
             return (Bson) new Document("$set", set);
         };
     }
@@ -75,6 +75,6 @@ public class Cancellations {
     static boolean cancelable(Document call) {
         String status = call.getString("status");
         return CallLifecycle.SCHEDULED.equals(status)
-                || CallLifecycle.PENDING.equals(status) && DialLedger.RELEASED.equals(call.get("claim"));
+                || CallLifecycle.PENDING.equals(status) && DialChanges.RELEASED.equals(call.get("claim"));
     }
 }

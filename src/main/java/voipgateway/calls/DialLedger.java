@@ -1,55 +1,69 @@
 package voipgateway.calls;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
-import voipgateway.api.ErrorResponses;
-import voipgateway.api.Json;
-import voipgateway.api.ProviderRefusedException;
-import voipgateway.crypto.Sha256;
 import voipgateway.providers.ProviderAccount;
-import voipgateway.rules.PacingLimitException;
+import voipgateway.routes.AsyncRoute;
 import voipgateway.rules.Verdict;
 import voipgateway.storage.MongoRequests;
 
 /**
- * The dial ledger: every outbound call request is written to {@code calls} under its idempotency key (unique per
- * tenant) before the provider hears of it, and only the request that wins the atomic {@code pending -> dialing}
- * change may dial. The same key again gets the stored result; a different body with it, 422; while the first is
- * in flight, 409. A dial whose answer never came is {@code unknown}: settled by the provider's callback or an
- * operator, never retried blindly.
+ * The dial ledger, the one owner of a dial's state: every outbound call request is written to {@code calls} under
+ * its idempotency key (unique per tenant) before the provider hears of it, and only the request that holds the
+ * entry's claim may dial it, once. The same key again gets the stored result; a different body with it, 422;
+ * while the first is in flight, 409. A dial whose answer never came is {@code unknown}: settled by the provider's
+ * callback or an operator, never retried blindly.
+ *
+ * <p>The routes call its steps in order (claim, dial, settle: see {@code place-outbound-call.yaml}); each step
+ * moves the request's {@link DialTicket} on and refuses to run out of that order. Every write after the claim is a
+ * compare-and-set on the call's version ({@link CallVersions}). Exchange properties it reads: {@code request},
+ * {@code dialKey}, {@code tenantId}, {@code number}, {@code account}, {@code verdict}, {@code providerCallId},
+ * {@code slot}, {@code dialSent}, {@code retryable}; it writes {@code dialTicket}, {@code callId}, {@code call},
+ * {@code callApplied}, {@code dial} (the adapter's input) and {@code storedResponse} (the answer).
  */
 public class DialLedger {
 
     public static final String DEFAULT_TENANT = "default";
-    /** The reason of a call whose dial's claim expired with no outcome stored. */
-    public static final String CLAIM_EXPIRED = "claim_expired";
-    /** The claim of an entry released for a retry (a value, so the compare-and-set can match it exactly). */
-    static final String RELEASED = "released";
+    private static final FindOneAndUpdateOptions UPSERT = new FindOneAndUpdateOptions().upsert(true)
+            .returnDocument(ReturnDocument.AFTER);
 
     /** How long a claim holds before a retry may look at it again (longer than any provider request). */
     private final Duration lease;
+    private final MongoCollection<Document> calls;
+    private final CallVersions versions;
+    private final CallStore callStore;
+    private final Clock clock;
+    private final CamelContext camel;
+    /** Each adapter's dial route ({@code direct:<adapter>-dial}), called without holding the thread. */
+    private final Map<String, AsyncRoute> adapters = new ConcurrentHashMap<>();
 
-    public DialLedger(Duration lease) {
+    public DialLedger(Duration lease, MongoCollection<Document> calls, CallVersions versions, CallStore callStore,
+            Clock clock, CamelContext camel) {
         this.lease = lease;
+        this.calls = calls;
+        this.versions = versions;
+        this.callStore = callStore;
+        this.clock = clock;
+        this.camel = camel;
     }
 
     /**
@@ -67,170 +81,108 @@ public class DialLedger {
     }
 
     /**
-     * Creates the ledger entry unless one exists for this key: an upsert that answers the entry as stored. A new
-     * entry is written as {@code dialing} under this request's claim: the one write before the provider hears of
-     * the call (property {@code call}).
+     * Claims the request's entry: creates it unless one exists for this key, in one upsert that answers the entry
+     * as stored (a new entry is dialing under this request's claim, or refused or scheduled as the rules said: the
+     * one write before the provider hears of the call). An entry found is replayed, taken over (released for a
+     * retry), or settled as unknown (its claim expired while dialing), else 422 (same key, another request) or
+     * 409 (still in flight).
      */
-    public void claim(@ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("dialKey") String key,
-            @ExchangeProperty("tenantId") String tenant, @ExchangeProperty("number") Document number,
-            @ExchangeProperty("account") ProviderAccount account, @ExchangeProperty("verdict") Verdict verdict,
-            Exchange exchange) {
+    public DialTicket claim(@ExchangeProperty("request") OutboundCallRequest request,
+            @ExchangeProperty("dialKey") String key, @ExchangeProperty("tenantId") String tenant,
+            @ExchangeProperty("number") Document number, @ExchangeProperty("account") ProviderAccount account,
+            @ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
         ObjectId id = new ObjectId();
         String claim = UUID.randomUUID().toString();
-        exchange.setProperty("callId", id);
-        exchange.setProperty("claim", claim);
-        exchange.setProperty("expectedClaim", claim);
-        Date now = new Date();
-        Document entry = new Document("_id", id)
-                .append("agentId", request.agentId())
-                .append("leadId", request.leadId())
-                .append("toPhone", request.toPhone())
-                .append("callTo", request.callTo())
-                .append("did", number.getString("phoneNumber"))
-                .append("provider", number.getString("provider"))
-                .append("providerId", new ObjectId(account.id()))
-                .append("purpose", request.purpose())
-                .append("requestHash", hash(request))
-                .append("status", CallLifecycle.DIALING)
-                .append("statusRank", 0)
-                .append("claim", claim)
-                .append("claimedAt", now)
-                .append("createdAt", now)
-                .append("updatedAt", now)
-                .append(CallVersions.VERSION, 1);
-        if (request.calleeTimeZone() != null) {
-            entry.append("calleeTimeZone", request.calleeTimeZone().getId());
-        }
-        if (!verdict.dial()) {
-            // the calling rules' answer is the entry's outcome, in the same one write
-            entry.remove("claim");
-            entry.remove("claimedAt");
-            entry.putAll(ruled(id, verdict));
-        }
+        Document entry = DialChanges.entry(id, claim, request, number, new ObjectId(account.id()), verdict);
         // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
-        MongoRequests.update(exchange.getMessage(), MongoRequests.match("userId", tenant, "idempotencyKey", key),
+        Document found = calls.findOneAndUpdate(MongoRequests.match("userId", tenant, "idempotencyKey", key),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
-                        .toList()), true);
+                        .toList()), UPSERT);
+        exchange.setProperty("call", found);
+        exchange.setProperty("callId", found.getObjectId("_id"));
+        DialTicket ticket = decide(found, id, claim, request, verdict, exchange);
+        exchange.setProperty("dialTicket", ticket);
+        if (exchange.getProperty("storedResponse") == null) {
+            useStoredResponse(exchange.getProperty("call", Document.class), exchange);
+        }
+        return ticket;
     }
 
-    /**
-     * What to do with the entry found under the key: {@code dial} (this request created it), {@code take-over}
-     * (a released entry), {@code replay} (it has its result), {@code settle-unknown} (a dial whose claim expired
-     * without an answer); otherwise 422 (same key, another request) or 409 (still in flight).
-     */
-    public String decide(Document entry, @ExchangeProperty("request") OutboundCallRequest request, Exchange exchange) {
-        exchange.setProperty("call", entry);
-        ObjectId mine = exchange.getProperty("callId", ObjectId.class);
-        if (entry.getObjectId("_id").equals(mine)) {
-            if (entry.get("response") != null) {
-                // refused or scheduled by the calling rules as it was written
-                exchange.setProperty("storedResponse", entry.get("response"));
-                return "ruled";
-            }
-            return "dial";
+    private DialTicket decide(Document found, ObjectId mine, String claim, OutboundCallRequest request,
+            Verdict verdict, Exchange exchange) {
+        ObjectId id = found.getObjectId("_id");
+        if (id.equals(mine)) {
+            return found.get("response") != null ? DialTicket.settled(id, DialTicket.Outcome.RULED)
+                    : DialTicket.claimed(id, claim);
         }
-        exchange.setProperty("callId", entry.getObjectId("_id"));
-        if (!hash(request).equals(entry.getString("requestHash"))) {
+        if (!DialChanges.hash(request).equals(found.getString("requestHash"))) {
             throw new ApiException(422, "idempotency_key_reused", "Idempotency-Key",
                     "this Idempotency-Key was used for a different request");
         }
-        if (entry.get("response") != null) {
-            exchange.setProperty("storedResponse", entry.get("response"));
-            return "replay";
+        if (found.get("response") != null) {
+            return DialTicket.settled(id, DialTicket.Outcome.ANSWERED);
         }
-        String status = entry.getString("status");
-        boolean expired = entry.getDate("claimedAt") == null
-                || entry.getDate("claimedAt").toInstant().plus(lease).isBefore(new Date().toInstant());
-        if (CallLifecycle.PENDING.equals(status) && (RELEASED.equals(entry.get("claim")) || expired)) {
-            exchange.setProperty("expectedClaim", entry.get("claim"));
+        String status = found.getString("status");
+        String seen = found.getString("claim");
+        boolean expired = DialChanges.expired(found, lease, clock.instant());
+        if (CallLifecycle.PENDING.equals(status) && (DialChanges.RELEASED.equals(seen) || expired)) {
             // asked again after its first try failed: the calling rules as they are now decide
-            Verdict verdict = exchange.getProperty("verdict", Verdict.class);
-            return verdict == null || verdict.dial() ? "take-over" : "rule-released";
+            if (verdict == null || verdict.dial()) {
+                requireWon(write(id, found, DialChanges.takeOver(seen, claim), exchange));
+                return DialTicket.claimed(id, claim);
+            }
+            requireWon(write(id, found, DialChanges.ruleReleased(seen, verdict), exchange));
+            return DialTicket.settled(id, DialTicket.Outcome.RULED);
         }
         if (CallLifecycle.DIALING.equals(status) && expired) {
-            exchange.setProperty("expectedClaim", entry.get("claim"));
-            return "settle-unknown";
+            // the provider may have placed it: never dialled again
+            requireWon(write(id, found, DialChanges.settleExpired(seen, lease), exchange));
+            return DialTicket.settled(id, DialTicket.Outcome.ANSWERED);
         }
         if (!CallLifecycle.PENDING.equals(status) && !CallLifecycle.DIALING.equals(status)) {
             // a final state whose stored answer was lost: answer the call as it stands
-            exchange.setProperty("storedResponse", storedResponse(200, Map.of(
-                    "id", entry.getObjectId("_id").toHexString(), "status", status)));
-            return "replay";
+            exchange.setProperty("storedResponse", DialChanges.storedResponse(200,
+                    Map.of("id", id.toHexString(), "status", status)));
+            return DialTicket.settled(id, DialTicket.Outcome.ANSWERED);
         }
         throw ApiException.conflict("Idempotency-Key", "a request with this Idempotency-Key is still in progress;"
                 + " retry later for its result");
     }
 
-    /** Taking over a released entry: pending (with the claim it was seen with) to dialing under a new claim. */
-    public CallChange startDialing(@ExchangeProperty("expectedClaim") String expectedClaim, Exchange exchange) {
+    /**
+     * A scheduled call (property {@code call}) as the calling rules say now: taken to dialing under a new claim
+     * (if no one took it first), refused, or put off to its new time. Sets {@code callApplied}.
+     */
+    public DialTicket claimScheduled(@ExchangeProperty("callId") ObjectId id, @ExchangeProperty("call") Document call,
+            @ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
         String claim = UUID.randomUUID().toString();
-        exchange.setProperty("claim", claim);
-        return call -> {
-            if (!CallLifecycle.PENDING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
-                return null;
-            }
-            Date now = new Date();
-            return Updates.combine(Updates.set("status", CallLifecycle.DIALING), Updates.set("claim", claim),
-                    Updates.set("claimedAt", now), Updates.set("updatedAt", now));
+        CallChange change = switch (verdict.action()) {
+            case "dial" -> DialChanges.takeScheduled(claim);
+            case "refuse" -> DialChanges.refuseScheduled(verdict);
+            default -> DialChanges.postponeScheduled(verdict);
         };
-    }
-
-    /** A released entry the calling rules now refuse or put off: refused or scheduled, with the stored answer. */
-    public CallChange ruleReleased(@ExchangeProperty("expectedClaim") String expectedClaim,
-            @ExchangeProperty("verdict") Verdict verdict) {
-        return call -> {
-            if (!CallLifecycle.PENDING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
-                return null;
-            }
-            return new Document("$set", ruled(call.getObjectId("_id"), verdict).append("claim", null)
-                    .append("updatedAt", new Date()));
-        };
-    }
-
-    public void requireWon(@ExchangeProperty("callApplied") boolean applied) {
-        if (!applied) {
-            throw ApiException.conflict("Idempotency-Key", "another request with this Idempotency-Key is dialling;"
-                    + " retry later for its result");
-        }
+        boolean applied = write(id, call, change, exchange).applied();
+        DialTicket ticket = !applied ? DialTicket.settled(id, DialTicket.Outcome.TAKEN)
+                : verdict.dial() ? DialTicket.claimed(id, claim) : DialTicket.settled(id, DialTicket.Outcome.RULED);
+        exchange.setProperty("dialTicket", ticket);
+        return ticket;
     }
 
     /**
-     * A dial whose claim expired while dialing, seen by a request with the same key: the provider may have placed
-     * it. Never dialled again.
+     * Dials the claimed call through its account's adapter ({@code direct:<adapter>-dial}, which sets
+     * {@code providerCallId}); once per claim. The step goes on when the adapter is done, holding no thread while
+     * the provider thinks.
      */
-    public CallChange settleUnknown(@ExchangeProperty("expectedClaim") String expectedClaim) {
-        return call -> {
-            if (!CallLifecycle.DIALING.equals(call.getString("status")) || !Objects.equals(expectedClaim, call.get("claim"))) {
-                return null;
-            }
-            return claimExpired(call);
-        };
-    }
-
-    /**
-     * The same for a call found dialing by the look at held slots ({@link ExpiredClaims}): settled only if its
-     * claim (as stored now: a request may have taken it over meanwhile) has expired.
-     */
-    public CallChange settleExpired() {
-        return call -> {
-            Date claimedAt = call == null ? null : call.getDate("claimedAt");
-            if (claimedAt == null || !CallLifecycle.DIALING.equals(call.getString("status"))
-                    || !claimedAt.toInstant().plus(lease).isBefore(new Date().toInstant())) {
-                return null;
-            }
-            return claimExpired(call);
-        };
-    }
-
-    private static Bson claimExpired(Document call) {
-        return Updates.combine(
-                Updates.set("status", CallLifecycle.UNKNOWN),
-                Updates.set("reason", CLAIM_EXPIRED),
-                Updates.set("failureReason", "dial answer never stored"),
-                Updates.unset("claim"),
-                Updates.set("response", unknownResponse(call.getObjectId("_id"),
-                        "the dial request got no answer; the call's outcome is unknown")),
-                Updates.set("updatedAt", new Date()));
+    public CompletionStage<Void> dial(@ExchangeProperty("dialTicket") DialTicket ticket,
+            @ExchangeProperty("request") OutboundCallRequest request, @ExchangeProperty("number") Document number,
+            @ExchangeProperty("account") ProviderAccount account, Exchange exchange) {
+        DialTicket.require(ticket, "dial").advance("dial", DialTicket.Stage.CLAIMED, DialTicket.Stage.SENT);
+        exchange.setProperty("dial", callStore.dialRequest(ticket.callId(), request, number, account));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        adapters.computeIfAbsent(account.adapter(),
+                adapter -> new AsyncRoute(camel.getEndpoint("direct:" + adapter + "-dial")))
+                .send(exchange, doneSync -> done.complete(null));
+        return done;
     }
 
     /**
@@ -238,78 +190,47 @@ public class DialLedger {
      * answer moved the call on), and the answer kept for requests that repeat the key, in the one write after the
      * dial.
      */
-    public CallChange initiated(@ExchangeProperty("providerCallId") String providerCallId,
-            @ExchangeProperty("claim") String claim, @ExchangeProperty("slot") String slot) {
-        return call -> {
-            Date now = new Date();
-            Document set = new Document("providerCallId", providerCallId).append("updatedAt", now);
-            if (slot != null) {
-                // the pacing slot it holds until it ends (Pacing)
-                set.append("slot", slot);
-            }
-            if (call.get("initiatedAt") == null) {
-                set.append("initiatedAt", now);
-            }
-            int rank = CallLifecycle.rank(CallLifecycle.INITIATED);
-            if (call.getInteger("statusRank", 0) < rank) {
-                set.append("status", CallLifecycle.INITIATED).append("statusRank", rank);
-            }
-            if (!claim.equals(call.get("claim"))) {
-                // settled by another request meanwhile (its claim expired): record what the provider said, no more
-                return new Document("$set", set);
-            }
-            Document after = new Document(call);
-            after.putAll(set);
-            set.append("response", storedResponse(201, CallStore.view(after)));
-            return new Document("$set", set).append("$unset", new Document("claim", ""));
-        };
+    public void initiated(@ExchangeProperty("dialTicket") DialTicket ticket,
+            @ExchangeProperty("providerCallId") String providerCallId, @ExchangeProperty("slot") String slot,
+            @ExchangeProperty("call") Document call, Exchange exchange) {
+        DialTicket.require(ticket, "initiated").expect("initiated", DialTicket.Stage.SENT);
+        write(ticket.callId(), call, DialChanges.initiated(providerCallId, ticket.claim(), slot), exchange);
+        ticket.settled();
+        useStoredResponse(exchange.getProperty("call", Document.class), exchange);
     }
 
     /**
-     * After a failure while this request held the entry: an error before the dial request went out (connect
-     * refused, circuit open, gentoken trouble) releases the entry for a retry with the same key (final when no
-     * retry can come); a refusal is final; anything after the dial was sent without an answer (timeout, reset,
-     * 5xx) makes the call unknown, unless a status callback already reported it.
+     * After a failure while this request held the claim (property {@code CamelExceptionCaught}: why; {@code dialSent}:
+     * whether the adapter had sent the dial): released for a retry, failed, or unknown (see
+     * {@link DialChanges#failed}). Nothing to do when the claim is not held.
      */
-    public CallChange settleFailure(@ExchangeProperty("claim") String claim,
+    public void settleFailure(@ExchangeProperty("dialTicket") DialTicket ticket,
             @ExchangeProperty("dialSent") Boolean dialSent, @ExchangeProperty("retryable") Boolean retryable,
-            @ExchangeProperty("slot") String slot, Exchange exchange) {
+            @ExchangeProperty("slot") String slot, @ExchangeProperty("call") Document call, Exchange exchange) {
+        if (ticket == null || !ticket.holdsClaim()) {
+            return;
+        }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ApiException failure = ErrorResponses.toApiException(cause);
-        boolean notDialled = !Boolean.TRUE.equals(dialSent) || notSent(cause);
-        return call -> {
-            if (!claim.equals(call.get("claim"))) {
-                return null;
-            }
-            if (call.getInteger("statusRank", 0) > 0) {
-                // a status callback already says the provider placed the call: that is the dial's outcome
-                return new Document("$set", new Document("response", storedResponse(201, CallStore.view(call)))
-                        .append("updatedAt", new Date())).append("$unset", new Document("claim", ""));
-            }
-            Document update;
-            if (refused(cause) || (notDialled && !Boolean.TRUE.equals(retryable))) {
-                // the answer names the stored call, so a client (and the outcome event) can find it
-                Map<String, Object> body = new LinkedHashMap<>(ErrorResponses.body(failure));
-                body.put("id", call.getObjectId("_id").toHexString());
-                body.put("status", CallLifecycle.FAILED);
-                Document response = storedResponse(failure.status(), body);
-                update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
-                        .append("failureReason", failure.diagnosis()).append("response", response).append("claim", null);
-            } else if (notDialled) {
-                update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
-                        .append("lastError", failure.diagnosis());
-            } else {
-                Document response = unknownResponse(call.getObjectId("_id"), "the dial request was sent but not answered ("
-                        + failure.getMessage() + "); the call's outcome is unknown until the provider reports it");
-                update = new Document("status", CallLifecycle.UNKNOWN).append("failureReason", failure.diagnosis())
-                        .append("response", response).append("claim", null);
-                if (slot != null) {
-                    // the provider may have placed it: the slot is held until it is reported, or overdue
-                    update.append("slot", slot);
-                }
-            }
-            return new Document("$set", update.append("updatedAt", new Date()));
-        };
+        write(ticket.callId(), call, DialChanges.failed(ticket.claim(), cause, Boolean.TRUE.equals(dialSent),
+                Boolean.TRUE.equals(retryable), slot), exchange);
+        ticket.settled();
+        useStoredResponse(exchange.getProperty("call", Document.class), exchange);
+    }
+
+    /** A taken scheduled call whose provider account stayed at its limit: scheduled again, a second from now. */
+    public void putBack(@ExchangeProperty("dialTicket") DialTicket ticket, @ExchangeProperty("call") Document call,
+            Exchange exchange) {
+        DialTicket.require(ticket, "put back").expect("put back", DialTicket.Stage.CLAIMED);
+        write(ticket.callId(), call, DialChanges.putBack(ticket.claim(), new Date(clock.millis() + 1000)), exchange);
+        ticket.settled();
+    }
+
+    /**
+     * For a call found dialing by the look at held slots ({@link ExpiredClaims}): settled as unknown only if its
+     * claim (as stored now: a request may have taken it over meanwhile) has expired.
+     */
+    public CallChange settleExpired() {
+        return DialChanges.settleExpired(null, lease);
     }
 
     /**
@@ -320,13 +241,6 @@ public class DialLedger {
         if (call != null && call.get("response") != null) {
             exchange.setProperty("storedResponse", call.get("response"));
         }
-    }
-
-    /** Settling an expired dial lost to another request: it is that request's to report. */
-    public void requireSettled(@ExchangeProperty("callApplied") boolean applied, @ExchangeProperty("call") Document call,
-            Exchange exchange) {
-        requireWon(applied);
-        useStoredResponse(call, exchange);
     }
 
     /** A failed dial that was settled goes on to its outcome; one that was not (released, or MongoDB out), fails. */
@@ -348,83 +262,14 @@ public class DialLedger {
         return response.getString("body");
     }
 
-    private static boolean refused(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof ProviderRefusedException) {
-                return true;
-            }
-        }
-        return false;
+    private CallVersions.Written write(ObjectId id, Document known, CallChange change, Exchange exchange) {
+        return CallVersions.put(versions.write(id, known, change), exchange);
     }
 
-    private static boolean notSent(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CallNotPermittedException || t instanceof PacingLimitException
-                    // refused, or no connection in time (Netty's ConnectTimeoutException is one too)
-                    || t instanceof ConnectException
-                    || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** What a call refused or put off by the calling rules holds: its status, the reason and the stored answer. */
-    private static Document ruled(ObjectId id, Verdict verdict) {
-        Document fields = new Document("reason", verdict.reason());
-        if ("schedule".equals(verdict.action())) {
-            return fields.append("status", CallLifecycle.SCHEDULED).append("scheduledFor", Date.from(verdict.at()))
-                    .append("response", scheduledResponse(id, verdict));
-        }
-        return fields.append("status", CallLifecycle.REFUSED).append("statusRank", CallLifecycle.rank("refused"))
-                .append("failureReason", verdict.message()).append("response", refusedResponse(id, verdict));
-    }
-
-    private static Document scheduledResponse(ObjectId callId, Verdict verdict) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", callId.toHexString());
-        body.put("status", CallLifecycle.SCHEDULED);
-        body.put("reason", verdict.reason());
-        body.put("scheduledFor", verdict.at().toString());
-        body.put("message", verdict.message());
-        return storedResponse(202, body);
-    }
-
-    private static Document refusedResponse(ObjectId callId, Verdict verdict) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", verdict.reason());
-        body.put("message", verdict.message());
-        body.put("id", callId.toHexString());
-        body.put("status", CallLifecycle.REFUSED);
-        body.put("reason", verdict.reason());
-        if (verdict.at() != null) {
-            body.put("nextAllowedAt", verdict.at().toString());
-        }
-        return storedResponse(422, body);
-    }
-
-    private static Document unknownResponse(ObjectId callId, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", callId.toHexString());
-        body.put("status", CallLifecycle.UNKNOWN);
-        body.put("message", message);
-        return storedResponse(202, body);
-    }
-
-    static String hash(OutboundCallRequest request) {
-        return Sha256.hex(request.agentId() + "\n" + request.leadId() + "\n" + request.callTo());
-    }
-
-    /** An answer as the ledger keeps it for requests that repeat the key: its status and JSON body. */
-    public static Document storedResponse(int status, Object body) {
-        return new Document("status", status).append("body", json(body));
-    }
-
-    private static String json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    private static void requireWon(CallVersions.Written written) {
+        if (!written.applied()) {
+            throw ApiException.conflict("Idempotency-Key", "another request with this Idempotency-Key is dialling;"
+                    + " retry later for its result");
         }
     }
 }

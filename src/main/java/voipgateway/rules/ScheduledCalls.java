@@ -3,7 +3,8 @@ package voipgateway.rules;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Date;
-import java.util.UUID;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -17,9 +18,7 @@ import voipgateway.calls.CallChange;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
-import voipgateway.calls.DialLedger;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import voipgateway.calls.DialChanges;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.storage.MongoRequests;
 
@@ -27,9 +26,9 @@ import voipgateway.storage.MongoRequests;
  * Calls the calling rules put off until their window opens. Each has an entry in {@code schedule}
  * ({@code _id}: the call's id, {@code dueAt}), a collection as small as the number of calls waiting, so the
  * scheduler's look for due calls never grows with the calls stored. The call itself stays {@code scheduled} until
- * the scheduler takes it (a compare-and-set to {@code dialing}: one instance dials it, however many look).
- * Exchange properties: reads {@code call}, {@code callId}, {@code verdict}; sets {@code request}, {@code tenantId},
- * {@code agentId}, {@code claim}, {@code requestId}.
+ * the scheduler takes it (the dial ledger's compare-and-set to {@code dialing}: one instance dials it, however
+ * many look). Exchange properties: reads {@code call}, {@code callId}; sets {@code request}, {@code tenantId},
+ * {@code agentId}, {@code requestId}.
  */
 public class ScheduledCalls {
 
@@ -74,19 +73,10 @@ public class ScheduledCalls {
         return call != null && CallLifecycle.SCHEDULED.equals(call.getString("status"));
     }
 
-    /** What the rules say now: dial it (taken to dialing), refuse it, or wait longer. */
-    public CallChange change(@ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
-        return switch (verdict.action()) {
-            case "dial" -> startDialing(exchange);
-            case "refuse" -> refuse(verdict);
-            default -> postpone(verdict);
-        };
-    }
-
     /** The outcome as a queued request's event reports it: the call's stored answer, else the call. */
     public Document outcome(@ExchangeProperty("call") Document call) {
         return call.get("response") != null ? call.get("response", Document.class)
-                : DialLedger.storedResponse(200, CallStore.view(call));
+                : DialChanges.storedResponse(200, CallStore.view(call));
     }
 
     /** A scheduled call that can never be dialled (property exception: why): failed, with the reason. */
@@ -100,18 +90,6 @@ public class ScheduledCalls {
             return Updates.combine(Updates.set("status", CallLifecycle.FAILED),
                     Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.FAILED)),
                     Updates.set("failureReason", reason), Updates.set("updatedAt", new Date()));
-        };
-    }
-
-    /** Taken, but its provider account stayed at its limit: scheduled again, a second from now. */
-    public CallChange putBack(@ExchangeProperty("claim") String claim) {
-        return call -> {
-            if (!CallLifecycle.DIALING.equals(call.getString("status")) || !claim.equals(call.get("claim"))) {
-                return null;
-            }
-            Date later = new Date(clock.millis() + 1000);
-            return Updates.combine(Updates.set("status", CallLifecycle.SCHEDULED), Updates.unset("claim"),
-                    Updates.set("scheduledFor", later), Updates.set("updatedAt", new Date()));
         };
     }
 
@@ -159,45 +137,12 @@ public class ScheduledCalls {
         body.put("scheduledFor", due.toString());
         body.put("firstCallId", first.toHexString());
         body.put("attempt", attempt + 1);
-        return retry.append("response", DialLedger.storedResponse(202, body));
+        return retry.append("response", DialChanges.storedResponse(202, body));
     }
 
     /** A retry's entry for the scheduler. */
     public void keepRetry(@ExchangeProperty("retry") Document retry, Message message) {
         keep(retry, message);
-    }
-
-    /** Scheduled to dialing under a new claim, if no one took it first. */
-    CallChange startDialing(Exchange exchange) {
-        String claim = UUID.randomUUID().toString();
-        exchange.setProperty("claim", claim);
-        return call -> {
-            if (!waiting(call)) {
-                return null;
-            }
-            Date now = new Date();
-            return Updates.combine(Updates.set("status", CallLifecycle.DIALING), Updates.set("claim", claim),
-                    Updates.set("claimedAt", now), Updates.unset("response"), Updates.set("updatedAt", now));
-        };
-    }
-
-    /** Refused now (the number went on the do-not-call list while it waited): never dialled. */
-    CallChange refuse(Verdict verdict) {
-        return call -> {
-            if (!waiting(call)) {
-                return null;
-            }
-            return Updates.combine(Updates.set("status", CallLifecycle.REFUSED),
-                    Updates.set("statusRank", CallLifecycle.rank(CallLifecycle.REFUSED)),
-                    Updates.set("reason", verdict.reason()), Updates.set("failureReason", verdict.message()),
-                    Updates.set("updatedAt", new Date()));
-        };
-    }
-
-    /** Still outside its window (the tenant's rules changed): the new time, on the call and its entry. */
-    CallChange postpone(Verdict verdict) {
-        return call -> waiting(call) ? Updates.combine(Updates.set("scheduledFor", Date.from(verdict.at())),
-                Updates.set("updatedAt", new Date())) : null;
     }
 
     public void queryRemoval(@ExchangeProperty("callId") ObjectId callId, Message message) {

@@ -60,6 +60,8 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
      */
     private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warm-up-rounds", 20);
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Queue<String> placed = new ConcurrentLinkedQueue<>();
@@ -87,8 +89,10 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
         pbx.stubFor(post(urlPathEqualTo(DIALCALL)).atPriority(1).withRequestBody(containing(SLOW))
                 .willReturn(dialed().withFixedDelay(1_500)));
         report.append(warmUp());
-        report.append(String.format("%-52s %10s %9s %9s %9s %8s%n", "", "calls/s", "p50 ms", "p99 ms", "max ms",
-                "JIT %"));
+        // CPU ms/call: the JVM's CPU time (client, stand-in and service) over the calls; on the "added" line the
+        // gateway's less the direct run's, which is the service's own
+        report.append(String.format("%-52s %10s %9s %9s %9s %8s %9s%n", "", "calls/s", "p50 ms", "p99 ms", "max ms",
+                "JIT %", "CPU ms"));
         runScenario(report, "provider 0 ms, 8 callers", FAST, 8, 2_000, 0);
         // 300 in flight: the callers start one after another over one provider answer's time (200 arrivals/s), as
         // calls placed all day would come; then the same 300 starting at one instant (how fast a burst gets in)
@@ -184,8 +188,9 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
 
         report.append(limit.line(scenario + ": direct (limit)"));
         report.append(gateway.line(scenario + ": gateway"));
-        report.append(String.format("%-52s %10s %9.1f %9.1f%n", scenario + ": added by the gateway", "",
-                gateway.percentile(50) - limit.percentile(50), gateway.percentile(99) - limit.percentile(99)));
+        report.append(String.format("%-52s %10s %9.1f %9.1f %9s %8s %9.2f%n", scenario + ": added by the gateway", "",
+                gateway.percentile(50) - limit.percentile(50), gateway.percentile(99) - limit.percentile(99), "", "",
+                gateway.cpuPerCall() - limit.cpuPerCall()));
     }
 
     private int placeCall(String number) throws Exception {
@@ -217,6 +222,7 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         List<Future<Double>> timings = new ArrayList<>();
         long jitStart = JIT.getTotalCompilationTime();
+        long cpuStart = CPU.getProcessCpuTime();
         long started = System.nanoTime();
         try {
             for (int i = 0; i < calls; i++) {
@@ -236,17 +242,25 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
             }
             Collections.sort(millis);
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Result(millis, seconds, (JIT.getTotalCompilationTime() - jitStart) / 1e3 / seconds);
+            return new Result(millis, seconds, (JIT.getTotalCompilationTime() - jitStart) / 1e3 / seconds,
+                    (CPU.getProcessCpuTime() - cpuStart) / 1e6);
         } finally {
             pool.shutdown();
         }
     }
 
-    /** {@code jitShare}: the time the JIT compiler spent while it ran, as a share of one core. */
-    private record Result(List<Double> millis, double seconds, double jitShare) {
+    /**
+     * {@code jitShare}: the time the JIT compiler spent while it ran, as a share of one core; {@code cpuMillis}: the
+     * JVM's CPU time meanwhile.
+     */
+    private record Result(List<Double> millis, double seconds, double jitShare, double cpuMillis) {
         String line(String what) {
-            return String.format("%-52s %10.1f %9.1f %9.1f %9.1f %8.0f%n", what, perSecond(), percentile(50),
-                    percentile(99), percentile(100), jitShare * 100);
+            return String.format("%-52s %10.1f %9.1f %9.1f %9.1f %8.0f %9.2f%n", what, perSecond(), percentile(50),
+                    percentile(99), percentile(100), jitShare * 100, cpuPerCall());
+        }
+
+        double cpuPerCall() {
+            return cpuMillis / millis.size();
         }
 
         double perSecond() {

@@ -1,12 +1,8 @@
 package voipgateway.calls;
 
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.Date;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -22,11 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The changes writers make to a call, computed from the call as they find it (plain JUnit, no MongoDB). */
 class CallChangesTest {
 
-    private final DialLedger ledger = new DialLedger(Duration.ofSeconds(60));
-
     @Test
     void theDialsOutcomeMakesTheCallInitiatedStoresTheAnswerAndReleasesTheClaim() {
-        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("dialing", 0, "claim-1"));
+        Document update = (Document) DialChanges.initiated("4711", "claim-1", null).update(call("dialing", 0, "claim-1"));
 
         Document set = update.get("$set", Document.class);
         assertEquals("initiated", set.get("status"));
@@ -41,7 +35,7 @@ class CallChangesTest {
 
     @Test
     void aStatusThatOvertookTheDialsAnswerStands() {
-        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("answered", 3, "claim-1"));
+        Document update = (Document) DialChanges.initiated("4711", "claim-1", null).update(call("answered", 3, "claim-1"));
 
         Document set = update.get("$set", Document.class);
         assertFalse(set.containsKey("status"));
@@ -52,7 +46,7 @@ class CallChangesTest {
 
     @Test
     void anEntrySettledByAnotherRequestOnlyLearnsTheProvidersCallId() {
-        Document update = (Document) ledger.initiated("4711", "claim-1", null).update(call("unknown", 0, null));
+        Document update = (Document) DialChanges.initiated("4711", "claim-1", null).update(call("unknown", 0, null));
 
         Document set = update.get("$set", Document.class);
         assertEquals("4711", set.get("providerCallId"));
@@ -62,10 +56,9 @@ class CallChangesTest {
 
     @Test
     void aDialWhoseAnswerWasLostButWhoseCallWasReportedKeepsTheReportedStatus() {
-        Exchange failed = new DefaultExchange(new DefaultCamelContext());
-        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
+        SocketTimeoutException failed = new SocketTimeoutException("Read timed out");
 
-        Document update = (Document) ledger.settleFailure("claim-1", true, true, null, failed)
+        Document update = (Document) DialChanges.failed("claim-1", failed, true, true, null)
                 .update(call("answered", 3, "claim-1"));
 
         Document set = update.get("$set", Document.class);
@@ -73,7 +66,7 @@ class CallChangesTest {
         assertEquals(201, set.get("response", Document.class).get("status"));
         assertTrue(set.get("response", Document.class).getString("body").contains("\"status\":\"answered\""));
         assertTrue(update.get("$unset", Document.class).containsKey("claim"));
-        Document unanswered = (Document) ledger.settleFailure("claim-1", true, true, null, failed)
+        Document unanswered = (Document) DialChanges.failed("claim-1", failed, true, true, null)
                 .update(call("dialing", 0, "claim-1"));
         assertEquals("unknown", unanswered.get("$set", Document.class).get("status"));
     }
