@@ -73,6 +73,7 @@ import voipgateway.internals.HttpServerVertx;
 import voipgateway.logging.CurrentExchange;
 import voipgateway.numbers.NumberStore;
 import voipgateway.providers.ProviderAccount;
+import voipgateway.providers.AdapterContract;
 import voipgateway.providers.ProviderAdapters;
 import voipgateway.providers.ProviderAnswers;
 import voipgateway.providers.ProviderBreakers;
@@ -326,6 +327,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses());
         // the adapters of routes/providers/*.yaml, as loaded now
         ProviderAdapters adapters = new ProviderAdapters();
+        // an adapter file that breaks the exchange-property contract is refused when it loads
+        AdapterContract.install(context);
         adapters.setCamelContext(context);
         registry.bind("providerAdapters", adapters);
         registry.bind("providerStore", new ProviderStore(cipher, adapters, new ProviderAccount.Limits(
@@ -373,9 +376,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
                 settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
         registry.bind("providerHosts", providerHosts);
-        registry.bind("providerBreakers", new ProviderBreakers(breakers,
-                new AsyncRoute(context.getEndpoint("direct:send-provider-request")), onAnyWorker(vertx), metrics));
-        registry.bind("providerRequests", new ProviderRequests(providerHosts));
+        registry.bind("providerRequests", new ProviderRequests(providerHosts, new ProviderBreakers(breakers,
+                new AsyncRoute(context.getEndpoint("direct:send-provider-request")), onAnyWorker(vertx), metrics)));
         registry.bind("providerAnswers", new ProviderAnswers());
         registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
         // one token per account for every instance, kept encrypted in MongoDB; a refresh may take one provider request

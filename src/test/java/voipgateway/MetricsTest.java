@@ -41,7 +41,7 @@ class MetricsTest extends GatewayTestSupport {
         assertMetric(text, "camel_exchanges_total{camelContext=\"voip-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"sanspbx-status-callback\"} 2.0");
         // the steps an operation calls are timed as part of it, not each on its own
         assertFalse(text.contains("routeId=\"dial-once\""), text);
-        assertFalse(text.contains("routeId=\"change-call\""), text);
+        assertFalse(text.contains("routeId=\"dial-claimed-call\""), text);
     }
 
     private static void assertMetric(String text, String line) {

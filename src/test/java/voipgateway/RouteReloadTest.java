@@ -107,6 +107,20 @@ class RouteReloadTest extends GatewayTestSupport {
                 .contains("'Acme' is not supported"));
     }
 
+    @Test
+    void anAdapterReadingAPropertyTheContractDoesNotDeclareIsRefusedWithItsName() throws Exception {
+        Files.writeString(routes.resolve("providers/zeta.yaml"), Files.readString(routes.resolve(
+                "providers/template.yaml.example")).replace("Example", "Zeta").replace("example", "zeta")
+                .replace("${exchangeProperty.dial.recordId()}", "${exchangeProperty.tenantId}"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[routes] zeta.yaml refused"));
+        String refusal = capturedLogs().lines().filter(l -> l.contains("[routes] zeta.yaml refused")).findFirst()
+                .orElseThrow();
+        assertTrue(refusal.contains("reads exchange property 'tenantId'"), refusal);
+        assertTrue(send("POST", "/voip/add-provider", Map.of("provider", "Zeta", "did", "+914400000001")).body()
+                .contains("'Zeta' is not supported"));
+    }
+
     private static String ping(String answer) {
         return """
                 - route:

@@ -26,6 +26,9 @@ import voipgateway.api.ApiException;
 public class ProviderAdapter {
 
     private static final Set<String> KINDS = Set.of("text", "secret", "url", "number", "optional");
+    /** The call statuses a provider's callback may report. */
+    public static final List<String> REPORTED = List.of("initiated", "ringing", "answered", "completed", "busy",
+            "no-answer", "failed", "canceled");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private String provider;
@@ -112,7 +115,8 @@ public class ProviderAdapter {
     }
 
     /**
-     * The lifecycle status a provider status maps to, or null for one not declared. Compared by letters and digits
+     * The lifecycle status a provider status maps to, or null for one not declared and not itself one of
+     * {@link #REPORTED}. Compared by letters and digits
      * only, case-insensitive: {@code NO ANSWER}, {@code no-answer} and {@code noAnswer} are one status (Camel's
      * bean binding turns a declared {@code in-progress} into {@code inProgress}).
      */
@@ -123,7 +127,8 @@ public class ProviderAdapter {
                 return entry.getValue();
             }
         }
-        return null;
+        // a provider's word that names one of the statuses it may report means that status unless declared otherwise
+        return REPORTED.stream().filter(status -> comparable(status).equals(wanted)).findFirst().orElse(null);
     }
 
     private static String comparable(String status) {
@@ -153,6 +158,12 @@ public class ProviderAdapter {
             }
         });
         formats = compiled;
+        statuses.forEach((word, status) -> {
+            if (!REPORTED.contains(status)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": status " + word + " maps to "
+                        + status + ", which is not one of " + REPORTED);
+            }
+        });
         for (String field : identityFields()) {
             if (!credentials.containsKey(field)) {
                 throw new IllegalArgumentException("provider adapter " + provider + ": identity field " + field

@@ -7,9 +7,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import voipgateway.api.Json;
 
@@ -33,9 +35,34 @@ public class ProviderRequests {
     private static final List<String> PREFIXES = List.of("form.", "json.", "header.", "basicAuth.");
 
     private final ProviderHosts hosts;
+    private final ProviderBreakers breakers;
 
-    public ProviderRequests(ProviderHosts hosts) {
+    /** {@code breakers}: what sends a built request under its account's circuit breaker. */
+    public ProviderRequests(ProviderHosts hosts, ProviderBreakers breakers) {
         this.hosts = hosts;
+        this.breakers = breakers;
+    }
+
+    /**
+     * An adapter's request: built from its variables, then sent under the account's circuit breaker, named
+     * {@code request} in the metrics (e.g. {@code twilio-verify}). The step goes on when the answer is in.
+     */
+    public CompletionStage<Void> send(String request, @ExchangeProperty("account") ProviderAccount account,
+            Exchange exchange) {
+        build(exchange);
+        return breakers.send(request, account, exchange);
+    }
+
+    /**
+     * The same for the dial itself: property {@code dialSent} marks that the request is leaving, after which the
+     * provider may have placed the call whatever becomes of its answer (a lost answer leaves the call unknown, never
+     * dialled again).
+     */
+    public CompletionStage<Void> sendDial(String request, @ExchangeProperty("account") ProviderAccount account,
+            Exchange exchange) {
+        build(exchange);
+        exchange.setProperty("dialSent", true);
+        return breakers.send(request, account, exchange);
     }
 
     public void build(Exchange exchange) {

@@ -48,7 +48,17 @@ class ProviderAdapterTest {
         assertEquals("no-answer", adapter.lifecycleStatus("NO ANSWER"));
         assertEquals("no-answer", adapter.lifecycleStatus("no_answer"));
         assertEquals("completed", adapter.lifecycleStatus("Completed"));
-        assertNull(adapter.lifecycleStatus("ringing"));
+        assertNull(adapter.lifecycleStatus("queued"), "neither declared nor one of ours");
+    }
+
+    @Test
+    void aWordThatIsOneOfOurStatusesMeansItselfUnlessDeclaredOtherwise() {
+        ProviderAdapter adapter = adapter(Map.of("k", "secret"), "k");
+        adapter.setStatuses(Map.of("ANSWERED", "completed"));
+
+        assertEquals("ringing", adapter.lifecycleStatus("RINGING"));
+        assertEquals("no-answer", adapter.lifecycleStatus("NO ANSWER"));
+        assertEquals("completed", adapter.lifecycleStatus("answered"), "declared otherwise");
     }
 
     @Test
@@ -60,5 +70,9 @@ class ProviderAdapterTest {
                 () -> adapter(Map.of("apiKey", "secret"), "accountSid").check());
         assertTrue(identity.getMessage().contains("identity field accountSid"), identity.getMessage());
         assertThrows(IllegalArgumentException.class, () -> adapter(Map.of(), "").check());
+        ProviderAdapter unreported = adapter(Map.of("k", "secret"), "k");
+        unreported.setStatuses(Map.of("hungup", "ended"));
+        IllegalArgumentException status = assertThrows(IllegalArgumentException.class, unreported::check);
+        assertTrue(status.getMessage().contains("status hungup maps to ended"), status.getMessage());
     }
 }

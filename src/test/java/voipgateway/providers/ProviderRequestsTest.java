@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How an adapter's variables become the request: encodings, the headers that go, what is left out. */
 class ProviderRequestsTest {
 
-    private final ProviderRequests requests = new ProviderRequests(new ProviderHosts(false, "api.example.com"));
+    private final ProviderRequests requests = new ProviderRequests(new ProviderHosts(false, "api.example.com"), null);
 
     private static Exchange exchange(Map<String, Object> variables) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
