@@ -5,7 +5,7 @@ import java.util.Arrays;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import voipgateway.crypto.KeyRotation;
+import voipgateway.providers.KeyRotation;
 
 /**
  * Starts voip-gateway on camel-main. {@code --demo} (or VOIP_DEMO=true) runs it with a throwaway encryption key

@@ -7,8 +7,8 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import voipgateway.crypto.CredentialCipher;
-import voipgateway.crypto.KeyRotation;
 import voipgateway.crypto.SingleKey;
+import voipgateway.providers.KeyRotation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -3,8 +3,11 @@ package voipgateway.agents;
 import java.util.Date;
 import java.util.Set;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -15,6 +18,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
+import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
 /** Agents in {@code agents}, keyed by tenant and the voice platform's own agent id; created on first use. */
@@ -77,5 +81,28 @@ public class AgentStore {
 
     public static ApiException withoutLine() {
         return ApiException.notFound("agentId", "No VOIP provider assigned to this agent");
+    }
+
+    /**
+     * Data stored before an agent's document named its line: each assigned number is written on its agent (a pass
+     * over the numbers, for agents without a line). Runs once per database (recorded in {@code migrations}); two
+     * instances starting at once may both run it, which is harmless (it only fills gaps).
+     */
+    public static void migrateLines(MongoDatabase db) {
+        Collections.once(db, "agent-lines", () -> {
+            MongoCollection<Document> agents = db.getCollection(Collections.AGENTS);
+            for (Document number : db.getCollection(Collections.NUMBERS).find(Filters.ne("assignedAgentId", null))) {
+                String tenant = number.getString("userId");
+                String agentId = number.getString("assignedAgentId");
+                String key = key(tenant, agentId);
+                Document agent = agents.find(Filters.eq("_id", key)).first();
+                if (agent == null || agent.get(LINE) == null) {
+                    agents.updateOne(Filters.eq("_id", key), Updates.combine(
+                            Updates.set(LINE, number.getObjectId("_id")), Updates.set("userId", tenant),
+                            Updates.set("agentId", agentId), Updates.setOnInsert("createdAt", new Date())),
+                            new UpdateOptions().upsert(true));
+                }
+            }
+        });
     }
 }

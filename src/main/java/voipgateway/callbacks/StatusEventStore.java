@@ -17,6 +17,7 @@ import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.calls.CallChange;
 import voipgateway.calls.CallLifecycle;
+import voipgateway.calls.CallbackTokens;
 import voipgateway.providers.ProviderAnswers;
 import voipgateway.storage.MongoRequests;
 

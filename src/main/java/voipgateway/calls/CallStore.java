@@ -3,12 +3,16 @@ package voipgateway.calls;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
-import java.util.TreeSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -17,10 +21,10 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
-import voipgateway.callbacks.CallbackTokens;
 import voipgateway.api.Ids;
+import voipgateway.providers.Dids;
 import voipgateway.providers.ProviderAccount;
-import voipgateway.numbers.Dids;
+import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -174,5 +178,24 @@ public class CallStore {
         }
         view.put("statusHistory", history);
         return view;
+    }
+
+    /**
+     * Listing a tenant's calls newest first, by agent or not (a real MongoDB uses these; the embedded one scans); the
+     * dial ledger's key (one call per idempotency key and tenant); the compare-and-set on the version
+     * ({@link CallVersions}). Indexes of earlier versions go: each unique index costs every write a lookup on the
+     * embedded server.
+     */
+    public static void createIndexes(MongoDatabase db) {
+        MongoCollection<Document> calls = db.getCollection(Collections.CALLS);
+        calls.createIndex(Indexes.compoundIndex(Indexes.ascending("userId"), Indexes.descending("createdAt", "_id")));
+        calls.createIndex(Indexes.compoundIndex(Indexes.ascending("userId", "agentId"),
+                Indexes.descending("createdAt", "_id")));
+        calls.createIndex(Indexes.ascending("userId", "idempotencyKey"), new IndexOptions().unique(true));
+        calls.createIndex(Indexes.ascending("_id", CallVersions.VERSION), new IndexOptions().unique(true));
+        for (String obsolete : new String[] {"_id_1_claim_1", "_id_1_statusRank_1", "providerCallId_1",
+                "agentId_-1_createdAt_-1"}) {
+            Collections.dropIfPresent(calls, obsolete);
+        }
     }
 }

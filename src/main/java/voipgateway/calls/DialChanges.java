@@ -14,15 +14,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.client.model.Updates;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.Json;
 import voipgateway.api.ProviderRefusedException;
 import voipgateway.crypto.Sha256;
-import voipgateway.rules.PacingLimitException;
-import voipgateway.rules.Verdict;
 
 /**
  * What each step of a dial writes into its call, computed from the call as stored (pure functions: the ledger
@@ -253,9 +250,9 @@ public final class DialChanges {
 
     private static boolean notSent(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CallNotPermittedException || t instanceof PacingLimitException
-                    // refused, or no connection in time (Netty's ConnectTimeoutException is one too)
-                    || t instanceof ConnectException
+            // the breaker sent nothing; refused, or no connection in time (Netty's ConnectTimeoutException is one
+            // too); a failure before the adapter sent the dial (a pacing limit among them) has dialSent false anyway
+            if (t instanceof CallNotPermittedException || t instanceof ConnectException
                     || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return true;
             }

@@ -23,7 +23,6 @@ import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.providers.ProviderAccount;
 import voipgateway.routes.AsyncRoute;
-import voipgateway.rules.Verdict;
 import voipgateway.storage.MongoRequests;
 
 /**

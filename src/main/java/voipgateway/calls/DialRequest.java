@@ -1,6 +1,6 @@
 package voipgateway.calls;
 
-import voipgateway.numbers.Dids;
+import voipgateway.providers.Dids;
 
 /**
  * What one dial asks for, the adapter's input (property {@code dial}): {@code callTo} the lead's number as SansPBX

@@ -1,6 +1,7 @@
 package voipgateway.calls;
 
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.camel.Body;
@@ -8,7 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
-import voipgateway.rules.CallingRules;
+import voipgateway.api.TimeZones;
 
 /**
  * A validated {@code POST /calls/outbound} body; {@code callTo} is the lead's number as SansPBX dials it.
@@ -19,6 +20,8 @@ import voipgateway.rules.CallingRules;
 public record OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
         boolean schedule, ZoneId calleeTimeZone) {
 
+    /** What a call is for, which picks its calling window. */
+    public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
     private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone", "purpose", "schedule",
             "calleeTimeZone");
 
@@ -33,11 +36,11 @@ public record OutboundCallRequest(String agentId, String leadId, String toPhone,
         String leadId = json.id("leadId");
         String toPhone = json.text("toPhone").trim();
         String purpose = json.has("purpose") ? json.text("purpose").trim() : "promotional";
-        if (!CallingRules.PURPOSES.contains(purpose)) {
-            throw ApiException.badRequest("purpose", "purpose must be one of " + CallingRules.PURPOSES);
+        if (!PURPOSES.contains(purpose)) {
+            throw ApiException.badRequest("purpose", "purpose must be one of " + PURPOSES);
         }
         ZoneId zone = json.has("calleeTimeZone")
-                ? CallingRules.zone(json.text("calleeTimeZone").trim(), "calleeTimeZone") : null;
+                ? TimeZones.parse(json.text("calleeTimeZone").trim(), "calleeTimeZone") : null;
         return new OutboundCallRequest(agentId, leadId, toPhone, IndianPhoneNumbers.callTo(toPhone, "toPhone"),
                 purpose, schedule, zone);
     }

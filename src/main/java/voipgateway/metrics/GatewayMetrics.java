@@ -7,11 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Message;
+import org.apache.camel.language.simple.Simple;
 import org.bson.Document;
-import voipgateway.callbacks.StatusEvent;
 
 /**
  * What the service does, as Prometheus metrics ({@code GET /metrics}), next to Camel's own (routes, exchanges)
@@ -41,14 +39,14 @@ public class GatewayMetrics {
     }
 
     /** A status callback: applied, duplicate (nothing newer), orphan (no such call) or deferred (MongoDB down). */
-    public void callback(@ExchangeProperty("event") StatusEvent event, String outcome) {
+    public void callback(@Simple("${exchangeProperty.event.provider()}") String provider, String outcome) {
         Counter.builder("voip.callbacks").description("Provider status callbacks by outcome")
-                .tag("provider", event.provider()).tag("outcome", outcome).register(registry).increment();
+                .tag("provider", provider).tag("outcome", outcome).register(registry).increment();
     }
 
-    public void callbackApplied(@ExchangeProperty("event") StatusEvent event,
+    public void callbackApplied(@Simple("${exchangeProperty.event.provider()}") String provider,
             @ExchangeProperty("callApplied") boolean applied) {
-        callback(event, applied ? "applied" : "duplicate");
+        callback(provider, applied ? "applied" : "duplicate");
     }
 
     /** How long a provider request took, by provider, request and result (ok, failed, rejected by the breaker). */

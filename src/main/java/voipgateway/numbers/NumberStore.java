@@ -5,8 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -17,6 +22,8 @@ import voipgateway.agents.AgentStore;
 import voipgateway.api.ApiException;
 import voipgateway.api.Ids;
 import voipgateway.providers.ProviderRegistration;
+import voipgateway.providers.ProviderStore;
+import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -179,5 +186,32 @@ public class NumberStore {
             view.put("voiceUrl", number.getString("assignedVoiceUrl"));
         }
         return view;
+    }
+
+    /** The answer to add-provider: 201 with a new account, 200 with an updated one, and the DID it brought. */
+    public Map<String, Object> providerAdded(@ExchangeProperty("provider") Document provider,
+            @ExchangeProperty("existingProvider") Document existing, @Body Document number, Message message) {
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, existing == null ? 201 : 200);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("message", "VOIP provider added successfully");
+        answer.put("provider", ProviderStore.view(provider, List.of(view(number))));
+        return answer;
+    }
+
+    /** Every provider with the DIDs it brought. */
+    public List<Map<String, Object>> providers(@ExchangeProperty("providers") List<Document> providers,
+            @Body List<Document> numbers) {
+        return providers.stream().map(p -> ProviderStore.view(p, numbers.stream()
+                .filter(n -> p.get("_id").equals(n.get("providerId"))).map(NumberStore::view).toList())).toList();
+    }
+
+    /** A DID exists once; assignments are compare-and-sets on exact fields (an index answers them everywhere). */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("phoneNumber"), new IndexOptions().unique(true));
+        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("_id", "userId"), new IndexOptions().unique(true));
+        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("_id", "userId", "assignedAgentId"),
+                new IndexOptions().unique(true));
+        Collections.dropIfPresent(db.getCollection(Collections.NUMBERS), "assignedAgentId_1");
     }
 }

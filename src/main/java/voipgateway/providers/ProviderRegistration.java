@@ -7,7 +7,6 @@ import java.util.Set;
 
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
-import voipgateway.numbers.Dids;
 
 /**
  * A validated {@code POST /voip/add-provider} body: {@code provider}, {@code did} and the credential fields its

@@ -7,17 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
-import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import voipgateway.api.ApiException;
 import voipgateway.crypto.CredentialCipher;
-import voipgateway.numbers.NumberStore;
+import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -146,26 +147,8 @@ public class ProviderStore {
         return provider.getList("identityFields", String.class, LEGACY_SANSPBX_IDENTITY);
     }
 
-    /** The answer to add-provider: 201 with a new account, 200 with an updated one, and the DID it brought. */
-    public Map<String, Object> added(@ExchangeProperty("provider") Document provider,
-            @ExchangeProperty("existingProvider") Document existing, @Body Document number, Message message) {
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, existing == null ? 201 : 200);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.put("message", "VOIP provider added successfully");
-        answer.put("provider", view(provider, List.of(NumberStore.view(number))));
-        return answer;
-    }
-
-    /** Every provider with the DIDs it brought. */
-    public List<Map<String, Object>> list(@ExchangeProperty("providers") List<Document> providers,
-            @Body List<Document> numbers) {
-        return providers.stream().map(p -> view(p, numbers.stream()
-                .filter(n -> p.get("_id").equals(n.get("providerId"))).map(NumberStore::view).toList())).toList();
-    }
-
     /** What clients see of a provider: never a credential. */
-    public Map<String, Object> view(Document provider, List<Map<String, Object>> dids) {
+    public static Map<String, Object> view(Document provider, List<Map<String, Object>> dids) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", provider.getObjectId("_id").toHexString());
         view.put("provider", provider.getString("provider"));
@@ -195,5 +178,10 @@ public class ProviderStore {
     private List<String> accountKeys(ProviderRegistration registration, String tenant) {
         return cipher.fingerprints(accountParts(tenant, registration.provider(),
                 registration.adapter().identityFields(), registration.account().fields()));
+    }
+
+    /** One stored account per provider login; found again by its keyed fingerprint. */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection(Collections.PROVIDERS).createIndex(Indexes.ascending("accountKey"), new IndexOptions().unique(true));
     }
 }

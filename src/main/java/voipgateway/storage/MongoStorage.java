@@ -2,11 +2,13 @@ package voipgateway.storage;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +24,9 @@ public class MongoStorage extends ServiceSupport {
     private final EmbeddedMongo embedded;
     private final MongoClient client;
 
+    /** {@code schema}: the indexes and migrations, run on the database before anything uses it. */
     public MongoStorage(String uri, String database, Path dataDir, int embeddedPort, long selectionTimeoutMillis,
-            int maxConnections) {
+            int maxConnections, Consumer<MongoDatabase> schema) {
         boolean useEmbedded = uri == null || uri.isBlank();
         embedded = useEmbedded ? new EmbeddedMongo(dataDir, embeddedPort) : null;
         String connection = useEmbedded ? embedded.connectionString() : uri;
@@ -36,8 +39,7 @@ public class MongoStorage extends ServiceSupport {
         if (!useEmbedded) {
             LOG.info("Using MongoDB at {}", new ConnectionString(uri).getHosts());
         }
-        Collections.createIndexes(client.getDatabase(database));
-        Collections.migrate(client.getDatabase(database));
+        schema.accept(client.getDatabase(database));
     }
 
     /** Whether this is the embedded server (no MONGODB_URI). */

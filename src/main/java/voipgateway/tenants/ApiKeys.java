@@ -7,6 +7,8 @@ import java.util.HexFormat;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -103,5 +105,10 @@ public class ApiKeys {
     private static ApiException unauthorized() {
         return new ApiException(401, "unauthorized", "Authorization",
                 "send a valid API key as Authorization: Bearer <key>");
+    }
+
+    /** Revoking a key names it by tenant and key id. */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection(COLLECTION).createIndex(Indexes.ascending("tenantId", "keyId"), new IndexOptions().unique(true));
     }
 }

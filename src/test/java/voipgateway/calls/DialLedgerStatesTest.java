@@ -34,13 +34,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import voipgateway.ExternalMongo;
+import voipgateway.Schema;
 import voipgateway.api.ApiException;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.ProviderRefusedException;
-import voipgateway.callbacks.CallbackTokens;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.providers.ProviderAccount;
-import voipgateway.rules.Verdict;
 import voipgateway.storage.Collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,7 +77,7 @@ class DialLedgerStatesTest {
         server = new ExternalMongo(dir.resolve("mongo.h2"));
         client = MongoClients.create(server.uri());
         MongoDatabase db = client.getDatabase("voip");
-        Collections.createIndexes(db);
+        Schema.prepare(db);
         calls = db.getCollection(Collections.CALLS);
         camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {

@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
 import java.util.ArrayList;
 import java.util.Date;

@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.pacing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -279,5 +281,12 @@ public class Pacing {
             return live.deleteOne(new Document("_id", callId)).getDeletedCount() > 0;
         }
         return slot != null && slots.deleteOne(new Document("_id", slot).append("call", callId)).getDeletedCount() > 0;
+    }
+
+    /** Slots are freed by a compare-and-set on the call holding them; the sweeper looks for overdue ones. */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection("slots").createIndex(Indexes.ascending("_id", "call"), new IndexOptions().unique(true));
+        db.getCollection("slots").createIndex(Indexes.ascending("until"));
+        db.getCollection(Collections.LIVE_CALLS).createIndex(Indexes.ascending("until"));
     }
 }

@@ -1,4 +1,4 @@
-package voipgateway.numbers;
+package voipgateway.providers;
 
 import voipgateway.api.ApiException;
 

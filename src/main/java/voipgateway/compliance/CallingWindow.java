@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
 import java.time.LocalTime;
 import java.time.ZonedDateTime;

@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +21,7 @@ import voipgateway.api.ApiException;
 import voipgateway.api.Json;
 import voipgateway.api.JsonRequest;
 import voipgateway.calls.OutboundCallRequest;
+import voipgateway.calls.Verdict;
 import voipgateway.storage.MongoRequests;
 import voipgateway.storage.ReadCache;
 

@@ -1,6 +1,5 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,8 @@ import java.util.Map;
 
 import org.bson.Document;
 import voipgateway.api.ApiException;
+import voipgateway.api.TimeZones;
+import voipgateway.calls.OutboundCallRequest;
 
 /**
  * A tenant's calling rules: the callee's zone when a request names none, and each call purpose's window (none:
@@ -15,7 +16,7 @@ import voipgateway.api.ApiException;
  */
 public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, Retries retries) {
 
-    public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
+    public static final List<String> PURPOSES = OutboundCallRequest.PURPOSES;
     /** The outcomes a call may be dialled again after: never after completed, a refusal or a do-not-call hit. */
     public static final List<String> RETRYABLE = List.of("busy", "no-answer");
 
@@ -61,7 +62,7 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
         }
         Object zone = body.get("timeZone");
         if (zone != null) {
-            stored.append("timeZone", zone(zone.toString(), "timeZone").getId());
+            stored.append("timeZone", TimeZones.parse(zone.toString(), "timeZone").getId());
         }
         if (body.get("windows") instanceof Map<?, ?> windows) {
             Document set = new Document();
@@ -110,14 +111,6 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
         }
         return new Document("on", on).append("delaySeconds", delay.longValue())
                 .append("maxAttemptsPerDay", max.intValue());
-    }
-
-    public static ZoneId zone(String id, String field) {
-        try {
-            return ZoneId.of(id);
-        } catch (DateTimeException e) {
-            throw ApiException.badRequest(field, field + " must be a time zone such as Asia/Kolkata");
-        }
     }
 
     public Map<String, Object> view() {

@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
 import java.time.Clock;
 import java.time.Duration;

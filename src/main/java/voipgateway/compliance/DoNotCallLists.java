@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.compliance;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -115,5 +116,10 @@ public class DoNotCallLists {
         numbers = Arrays.copyOf(numbers, n);
         Arrays.sort(numbers);
         return numbers;
+    }
+
+    /** A tenant's list, listed by tenant (a real MongoDB uses it). */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection("dnc").createIndex(Indexes.ascending("userId", "_id"));
     }
 }

@@ -1,4 +1,4 @@
-package voipgateway.callbacks;
+package voipgateway.calls;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

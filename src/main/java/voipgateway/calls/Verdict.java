@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.calls;
 
 import java.time.Instant;
 

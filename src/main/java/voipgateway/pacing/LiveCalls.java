@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.pacing;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.pacing;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package voipgateway.crypto;
+package voipgateway.providers;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import voipgateway.crypto.CredentialCipher;
 import voipgateway.providers.ProviderStore;
 import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;

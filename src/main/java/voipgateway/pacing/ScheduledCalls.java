@@ -1,4 +1,4 @@
-package voipgateway.rules;
+package voipgateway.pacing;
 
 import java.time.Clock;
 import java.time.ZoneId;
@@ -6,7 +6,9 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -20,6 +22,7 @@ import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialChanges;
 import voipgateway.calls.OutboundCallRequest;
+import voipgateway.compliance.CallingRules;
 import voipgateway.storage.MongoRequests;
 
 /**
@@ -148,5 +151,10 @@ public class ScheduledCalls {
     public void queryRemoval(@ExchangeProperty("callId") ObjectId callId, Message message) {
         MongoRequests.query(message, Filters.eq("_id", callId));
         message.setBody(Filters.eq("_id", callId));
+    }
+
+    /** The scheduler takes the soonest due calls. */
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection("schedule").createIndex(Indexes.ascending("dueAt"));
     }
 }
