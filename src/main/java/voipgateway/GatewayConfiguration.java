@@ -18,12 +18,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import com.mongodb.client.MongoDatabase;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
@@ -46,25 +44,12 @@ import voipgateway.api.ErrorResponses;
 import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.api.Json;
 import voipgateway.api.OutgoingHeaders;
-import voipgateway.callbacks.DeferredCallbacks;
-import voipgateway.callbacks.FormCallbacks;
-import voipgateway.callbacks.SansPbxCallbacks;
-import voipgateway.callbacks.StatusEventStore;
-import voipgateway.callbacks.TwilioSignatures;
-import voipgateway.calls.CallStore;
-import voipgateway.calls.CallVersions;
-import voipgateway.calls.CallbackTokens;
-import voipgateway.calls.Cancellations;
-import voipgateway.calls.DialLedger;
-import voipgateway.calls.ExpiredClaims;
-import voipgateway.calls.Hangups;
+import voipgateway.callbacks.CallbacksConfiguration;
+import voipgateway.calls.CallsConfiguration;
 import voipgateway.cluster.KubernetesLeases;
 import voipgateway.cluster.MongoLeaseClusterService;
-import voipgateway.compliance.CallingPolicy;
-import voipgateway.compliance.CallingRules;
-import voipgateway.compliance.CallingWindow;
-import voipgateway.compliance.DoNotCall;
-import voipgateway.compliance.DoNotCallLists;
+import voipgateway.compliance.ComplianceConfiguration;
+import voipgateway.config.Settings;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
 import voipgateway.demo.SansPbxSimulator;
@@ -79,37 +64,21 @@ import voipgateway.logging.CurrentExchange;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.metrics.OperationRouteMetrics;
 import voipgateway.numbers.NumberStore;
-import voipgateway.pacing.LiveCalls;
-import voipgateway.pacing.Pacing;
-import voipgateway.pacing.ScheduledCalls;
-import voipgateway.pacing.Sweeper;
-import voipgateway.providers.AdapterContract;
-import voipgateway.providers.ProviderAccount;
+import voipgateway.pacing.PacingConfiguration;
 import voipgateway.providers.ProviderAdapters;
-import voipgateway.providers.ProviderAnswers;
-import voipgateway.providers.ProviderBreakers;
-import voipgateway.providers.ProviderHosts;
-import voipgateway.providers.ProviderHttpBinding;
 import voipgateway.providers.ProviderRequests;
-import voipgateway.providers.ProviderStore;
+import voipgateway.providers.ProvidersConfiguration;
 import voipgateway.queue.BrokerConnections;
 import voipgateway.queue.EmbeddedBroker;
 import voipgateway.queue.QueuedCalls;
 import voipgateway.queue.TenantQueues;
-import voipgateway.routes.AsyncRoute;
 import voipgateway.routes.ReloadGate;
 import voipgateway.routes.SafeRouteReload;
-import voipgateway.sanspbx.SansPbxAnswers;
-import voipgateway.sanspbx.SharedTokens;
-import voipgateway.sanspbx.TokenCache;
-import voipgateway.storage.Collections;
+import voipgateway.sanspbx.SansPbxConfiguration;
 import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
-import voipgateway.tenants.ApiKeys;
-import voipgateway.tenants.KeyGuesses;
-import voipgateway.tenants.RateLimits;
-import voipgateway.tenants.TenantAdmin;
+import voipgateway.tenants.TenantsConfiguration;
 
 /**
  * Binds the beans the YAML routes use, from application.properties (each value overridable by an environment
@@ -129,29 +98,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         boolean demo = settings.flag("voip.demo");
         Path dataDir = Path.of(settings.text("voip.data-dir", "data"));
         Clock clock = Clock.systemUTC();
-        long connectMillis = settings.whole("voip.provider-connect-timeout-ms", 1, 60_000);
-        long responseMillis = settings.whole("voip.provider-response-timeout-ms", 1, 600_000);
-        long rateLimit = settings.whole("voip.rate-limit-requests", 1, 1_000_000);
-        long ratePeriodMillis = settings.whole("voip.rate-limit-period-ms", 1_000, 86_400_000);
-        checkRouteSettings(settings, ProviderHttpBinding.connectionWaitMillis(connectMillis) + responseMillis);
+        // each feature reads and checks its own settings
+        ProvidersConfiguration providers = new ProvidersConfiguration(settings, demo);
+        TenantsConfiguration tenants = new TenantsConfiguration(settings, demo);
+        CallsConfiguration calls = new CallsConfiguration(settings);
+        ComplianceConfiguration compliance = new ComplianceConfiguration(settings, demo);
+        PacingConfiguration pacing = new PacingConfiguration(settings);
+        CallbacksConfiguration callbacks = new CallbacksConfiguration(settings);
+        SansPbxConfiguration sansPbx = new SansPbxConfiguration(settings);
+        checkRouteSettings(settings, providers.longestRequest().toMillis());
         int port = settings.port("camel.server.port", 0);
         String brokerUrl = settings.text("broker.url", "");
         int brokerPort = settings.port("broker.embedded-port", 1);
         ZoneId zone = settings.zone("sanspbx.timezone");
-        String voiceUrl = settings.url("voip.voice-url");
-        String statusCallbackUrl = settings.url("voip.status-callback-url");
         String publicBaseUrl = settings.url("public.base.url");
-        CircuitBreakerConfig breakers = breakerConfig(settings);
-        int providerConnections = (int) settings.whole("voip.provider-connections-per-host", 1, 10_000);
-        Duration claim = settings.seconds("voip.dial-claim-seconds", 1, 86_400);
-        Duration tokenMargin = settings.seconds("sanspbx.token-refresh-margin-seconds", 0, 3_600);
-        Duration tokenUnknownExpiry = settings.seconds("sanspbx.token-unknown-expiry-ttl-seconds", 1, 86_400);
         Duration simulatorTokenLifetime = settings.seconds("simulator.sanspbx.token-lifetime-seconds", 1, 86_400);
         Duration simulatorCallbackDelay = settings.seconds("simulator.sanspbx.callback-delay-seconds", 0, 3_600);
         long mongoSelectionMillis = settings.whole("mongodb.server-selection-timeout-ms", 100, 600_000);
         int mongoPort = settings.port("mongodb.embedded-port", 0);
         int mongoConnections = (int) settings.whole("mongodb.max-connections", 1, 10_000);
-        boolean allowHttpProviders = demo || settings.flag("voip.allow-http-providers");
         int httpWorkers = (int) settings.whole("voip.http-worker-threads", 1, 4_000);
         Duration cacheAge = settings.seconds("voip.cache-seconds", 1, 300);
         long cacheEntries = settings.whole("voip.cache-entries", 1, 10_000_000);
@@ -200,8 +165,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "Content-Type", "Retry-After"));
         registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
         registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
-        registry.bind("providerClient", providerClient(providerConnections, connectMillis));
-        registry.bind("providerHttp", new ProviderHttpBinding(connectMillis, responseMillis));
         // one registry for Camel's metrics (camel.metrics.*, which camel-main has set up by now) and ours
         PrometheusMeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (meters == null) {
@@ -249,9 +212,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("mongo", storage.client());
         MongoDatabase db = storage.client().getDatabase(database);
         registry.bind("jsonMapper", Json.MAPPER);
-        KeyGuesses keyGuesses = new KeyGuesses((int) settings.whole("voip.auth.failures-per-minute", 1, 1_000_000),
-                cacheEntries);
-        registry.bind("apiKeys", new ApiKeys(cacheAge, cacheEntries, keyGuesses));
         // several instances: the timers' routes run on the one holding the lease (routePolicy: leaderOnly), and a
         // key's allowance is split between the instances alive
         CamelClusterService cluster = clusterService.apply(db);
@@ -271,11 +231,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 CLUSTER_NAMESPACE, () -> instances.getLocalMember().isLeader() ? 1 : 0);
         metrics.gauge("voip.cluster.members",
                 "Instances alive (stamped within the lease; on Kubernetes, the Ready pods)", "namespace", CLUSTER_NAMESPACE, () -> instances.getMembers().size());
-        registry.bind("rateLimits", new RateLimits(rateLimit, Duration.ofMillis(ratePeriodMillis), cacheEntries,
-                () -> instances.getMembers().size()));
+        tenants.bind(registry, db, cacheAge, cacheEntries, () -> instances.getMembers().size());
         registry.bind("agentLines", new AgentLines(cacheAge, cacheEntries));
-        registry.bind("tenantAdmin", new TenantAdmin(settings.text("voip.admin-key", ""), keyGuesses));
-        bootstrapApiKey(db, settings.text("voip.bootstrap-api-key", ""), demo);
         // GET /health: Camel's health checks, these with its routes and consumers
         registry.bind("mongoHealth", new MongoHealthCheck(db));
         registry.bind("queueConsumerHealth", new QueueConsumerHealthCheck("queue-consumer", "dial-queued-call",
@@ -326,67 +283,18 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         registry.bind("errorResponses", new ErrorResponses());
         // the adapters of routes/providers/*.yaml, as loaded now
-        ProviderAdapters adapters = new ProviderAdapters();
-        // an adapter file that breaks the exchange-property contract is refused when it loads
-        AdapterContract.install(context);
-        adapters.setCamelContext(context);
-        registry.bind("providerAdapters", adapters);
-        registry.bind("providerStore", new ProviderStore(cipher, adapters, new ProviderAccount.Limits(
-                (int) settings.whole("voip.pacing.calls-per-second", 0, 100_000),
-                (int) settings.whole("voip.pacing.max-concurrent-calls", 0, 100_000))));
+        ProviderAdapters adapters = providers.bind(context, cipher, metrics, onAnyWorker(vertx));
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
-        CallbackTokens callbackTokens = new CallbackTokens(cipher);
-        CallStore callStore = new CallStore(voiceUrl, statusCallbackUrl, callbackTokens);
-        registry.bind("callStore", callStore);
-        CallVersions callVersions = new CallVersions(db.getCollection(Collections.CALLS));
-        registry.bind("callVersions", callVersions);
-        registry.bind("hangups", new Hangups(clock));
-        registry.bind("cancellations", new Cancellations());
-        registry.bind("dialLedger", new DialLedger(claim, db.getCollection(Collections.CALLS), callVersions, callStore,
-                clock, context));
-        registry.bind("callingPolicy", new CallingPolicy(callingRules(settings, demo), clock, cacheAge, cacheEntries));
-        registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(db, clock, cacheAge,
-                (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000))));
-        registry.bind("scheduledCalls", new ScheduledCalls(clock));
-        // added after the storage, so it stops first and stores what is pending
-        LiveCalls liveCalls = new LiveCalls(db.getCollection(Collections.LIVE_CALLS));
-        context.addService(liveCalls, true, true);
-        registry.bind("liveCalls", liveCalls);
-        ExpiredClaims expiredClaims = new ExpiredClaims(claim,
-                settings.seconds("voip.claim-grace-seconds", 0, 3_600), clock, db.getCollection("calls"));
-        registry.bind("expiredClaims", expiredClaims);
-        registry.bind("pacing", new Pacing(db, liveCalls, expiredClaims, clock,
-                settings.seconds("voip.max-call-seconds", 1, 86_400)
-                        .plus(settings.seconds("voip.call-grace-seconds", 0, 86_400)),
-                settings.millis("voip.pacing.margin-ms", 0, 1_000)));
-        registry.bind("sweeper", new Sweeper());
-        registry.bind("sansPbxCallbacks", new SansPbxCallbacks(zone, adapters));
-        registry.bind("formCallbacks", new FormCallbacks(adapters));
-        registry.bind("statusEventStore", new StatusEventStore(callbackTokens));
-        DeferredCallbacks deferredCallbacks = new DeferredCallbacks();
-        registry.bind("deferredCallbacks", deferredCallbacks);
+        CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock);
+        compliance.bind(registry, db, clock, cacheAge, cacheEntries);
+        pacing.bind(context, db, callBeans.expiredClaims(), clock);
+        callbacks.bind(registry, adapters, callBeans.callbackTokens(), cipher);
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
         registry.bind("mongoOutage", (Predicate) MongoOutages::during);
         registry.bind("duplicateKey", (Predicate) MongoOutages::duplicateKey);
-        registry.bind("keepableCallback", (Predicate) deferredCallbacks::canKeep);
-        registry.bind("twilioSignatures", new TwilioSignatures(cipher, publicBaseUrl));
         describeServer(context, publicBaseUrl);
-        // demo mode calls its own simulator over plain http on this host
-        ProviderHosts providerHosts = new ProviderHosts(allowHttpProviders,
-                settings.text("voip.allowed-provider-hosts", "") + (demo ? ",localhost,127.0.0.1" : ""));
-        registry.bind("providerHosts", providerHosts);
-        registry.bind("providerRequests", new ProviderRequests(providerHosts, new ProviderBreakers(breakers,
-                new AsyncRoute(context.getEndpoint("direct:send-provider-request")), onAnyWorker(vertx), metrics)));
-        registry.bind("providerAnswers", new ProviderAnswers());
-        registry.bind("sansPbxAnswers", new SansPbxAnswers(zone, tokenMargin, tokenUnknownExpiry, clock));
-        // one token per account for every instance, kept encrypted in MongoDB; a refresh may take one provider request
-        Duration longestTokenRequest = Duration.ofMillis(ProviderHttpBinding.connectionWaitMillis(connectMillis)
-                + responseMillis).plusSeconds(5);
-        registry.bind("tokenCache", new TokenCache(
-                new AsyncRoute(context.getEndpoint("direct:request-sanspbx-token")),
-                new SharedTokens(db.getCollection("sanspbxtokens"), cipher, clock, longestTokenRequest),
-                onAnyWorker(vertx), longestTokenRequest, clock, cacheEntries));
+        sansPbx.bind(context, db, cipher, clock, onAnyWorker(vertx), providers.longestRequest(), cacheEntries);
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
         registry.bind("sansPbxSimulator", new SansPbxSimulator(
@@ -437,64 +345,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         return db -> new MongoLeaseClusterService(db, lease, clock, name);
     }
 
-    /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */
-    private static CallingRules callingRules(Settings settings, boolean demo) {
-        Map<String, CallingWindow> windows = new HashMap<>();
-        boolean demoWithout = demo && System.getenv("VOIP_CALLING_WINDOW_PROMOTIONAL") == null;
-        for (String purpose : CallingRules.PURPOSES) {
-            String key = "voip.calling-window." + purpose;
-            try {
-                windows.put(purpose, demoWithout ? null : CallingWindow.parse(settings.text(key, "")));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("setting " + key + ": " + e.getMessage());
-            }
-        }
-        if (demoWithout) {
-            LOG.warn("DEMO MODE: no calling window (calls ring at any hour); set VOIP_CALLING_WINDOW_PROMOTIONAL"
-                    + " (e.g. 09:00-21:00) to try one");
-        }
-        return new CallingRules(settings.zone("voip.callee-time-zone"), windows, CallingRules.Retries.NONE);
-    }
-
-    private static CircuitBreakerConfig breakerConfig(Settings settings) {
-        return CircuitBreakerConfig.custom()
-                .slidingWindowSize((int) settings.whole("voip.provider-breaker.sliding-window-size", 1, 10_000))
-                .minimumNumberOfCalls((int) settings.whole("voip.provider-breaker.minimum-number-of-calls", 1, 10_000))
-                .failureRateThreshold(settings.whole("voip.provider-breaker.failure-rate-threshold", 1, 100))
-                .waitDurationInOpenState(settings.seconds("voip.provider-breaker.open-seconds", 1, 3_600))
-                .permittedNumberOfCallsInHalfOpenState(
-                        (int) settings.whole("voip.provider-breaker.half-open-calls", 1, 1_000))
-                .build();
-    }
-
-    /**
-     * The provider HTTP client (camel-vertx-http, on the service's Vert.x): it waits for an answer without holding a
-     * thread. Never a redirect followed, nor a cookie kept (one client serves every account and tenant), nor a POST
-     * repeated. A connection the PBX closed leaves the pool when it closes, not when a dial is written to it.
-     */
-    private static WebClientOptions providerClient(int connectionsPerHost, long connectMillis) {
-        return new WebClientOptions().setMaxPoolSize(connectionsPerHost).setConnectTimeout((int) connectMillis)
-                .setFollowRedirects(false).setKeepAlive(true).setTryUseCompression(false);
-    }
-
     /** Runs a task on a Vert.x worker thread, in no order with the others. */
     private static Executor onAnyWorker(Vertx vertx) {
         return task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
         }, false);
-    }
-
-    /** VOIP_BOOTSTRAP_API_KEY gives tenant "default" a key at start-up; demo mode makes one up if none is set. */
-    private static void bootstrapApiKey(MongoDatabase db, String key, boolean demo) {
-        if (key.isBlank() && demo) {
-            key = ApiKeys.newKey();
-            LOG.warn("DEMO MODE: API key for tenant 'default': {}  (send it as Authorization: Bearer <key>;"
-                    + " set VOIP_BOOTSTRAP_API_KEY to choose it)", key);
-        }
-        if (!key.isBlank()) {
-            ApiKeys.bootstrap(db, key);
-        }
     }
 
     /** A part started in the background: its failure is the start's failure, as if it had started here. */

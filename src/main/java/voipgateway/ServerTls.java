@@ -15,6 +15,7 @@ import java.util.Base64;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import voipgateway.config.Settings;
 
 /**
  * HTTPS on the service's own port, from {@code voip.tls.*}: a PKCS#12 keystore ({@code voip.tls.keystore},

@@ -21,7 +21,7 @@ class LayersTest {
 
     private static final List<List<String>> FLOORS = List.of(
             // infrastructure and the shared vocabulary
-            List.of("api", "logging", "routes", "cluster", "storage", "crypto", "metrics"),
+            List.of("api", "config", "logging", "routes", "cluster", "storage", "crypto", "metrics"),
             List.of("internals", "tenants", "providers"),
             List.of("agents", "sanspbx", "demo"),
             List.of("numbers"),

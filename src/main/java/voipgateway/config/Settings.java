@@ -1,4 +1,4 @@
-package voipgateway;
+package voipgateway.config;
 
 import java.net.URI;
 import java.time.DateTimeException;
@@ -18,7 +18,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * a value the service cannot honour is a one-line refusal to start that names the setting and its variable,
  * never a service that hangs or fails later on the first request.
  */
-final class Settings {
+public final class Settings {
 
     /** A label's name (after an optional DNS prefix and a slash) or value, as Kubernetes allows them. */
     private static final String LABEL_TEXT = "[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?";
@@ -27,15 +27,15 @@ final class Settings {
 
     private final PropertiesComponent props;
 
-    Settings(PropertiesComponent props) {
+    public Settings(PropertiesComponent props) {
         this.props = props;
     }
 
-    String text(String key, String otherwise) {
+    public String text(String key, String otherwise) {
         return props.resolveProperty(key).orElse(otherwise).trim();
     }
 
-    boolean flag(String key) {
+    public boolean flag(String key) {
         String value = text(key, "false").toLowerCase(Locale.ROOT);
         if (!value.equals("true") && !value.equals("false")) {
             throw refuse(key, value, "true or false");
@@ -43,7 +43,7 @@ final class Settings {
         return Boolean.parseBoolean(value);
     }
 
-    long whole(String key, long min, long max) {
+    public long whole(String key, long min, long max) {
         String value = text(key, "");
         try {
             long number = Long.parseLong(value);
@@ -56,19 +56,19 @@ final class Settings {
         throw refuse(key, value, "a whole number from " + min + " to " + max);
     }
 
-    int port(String key, int min) {
+    public int port(String key, int min) {
         return (int) whole(key, min, 65_535);
     }
 
-    Duration seconds(String key, long min, long max) {
+    public Duration seconds(String key, long min, long max) {
         return Duration.ofSeconds(whole(key, min, max));
     }
 
-    Duration millis(String key, long min, long max) {
+    public Duration millis(String key, long min, long max) {
         return Duration.ofMillis(whole(key, min, max));
     }
 
-    ZoneId zone(String key) {
+    public ZoneId zone(String key) {
         String value = text(key, "");
         try {
             return ZoneId.of(value);
@@ -78,7 +78,7 @@ final class Settings {
     }
 
     /** An absolute http(s) URL, or empty (= not set). */
-    String url(String key) {
+    public String url(String key) {
         String value = text(key, "");
         if (value.isEmpty()) {
             return value;
@@ -98,7 +98,7 @@ final class Settings {
     }
 
     /** One of the given words. */
-    String oneOf(String key, String... words) {
+    public String oneOf(String key, String... words) {
         String value = text(key, "");
         if (List.of(words).contains(value)) {
             return value;
@@ -107,7 +107,7 @@ final class Settings {
     }
 
     /** Labels as Kubernetes writes them in a selector: {@code name=value[,name=value]}, at least one. */
-    Map<String, String> labels(String key) {
+    public Map<String, String> labels(String key) {
         String value = text(key, "");
         Map<String, String> labels = new LinkedHashMap<>();
         for (String pair : value.split(",")) {
@@ -121,7 +121,7 @@ final class Settings {
     }
 
     /** One setting against another: {@code check} false is a refusal that says why. */
-    static void require(boolean check, String key, String why) {
+    public static void require(boolean check, String key, String why) {
         if (!check) {
             throw new IllegalStateException("setting " + key + " (" + variable(key) + ") " + why);
         }
@@ -134,7 +134,7 @@ final class Settings {
     }
 
     /** The environment variable that overrides a key, as camel-main names it. */
-    static String variable(String key) {
+    public static String variable(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }
