@@ -99,12 +99,7 @@ class RouteReloadTest extends GatewayTestSupport {
                 "providers/template.yaml.example")).replace("Example", "Acme").replace("example", "acme")
                 .replace("apiKey: secret", "apiKey: secrett"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[routes] acme.yaml refused"));
-        String refusal = capturedLogs().lines().filter(l -> l.contains("[routes] acme.yaml refused")).findFirst()
-                .orElseThrow();
-        assertTrue(refusal.contains("unknown kind 'secrett'"), refusal);
-        assertTrue(send("POST", "/voip/add-provider", Map.of("provider", "Acme", "did", "+914400000001")).body()
-                .contains("'Acme' is not supported"));
+        assertRefused("acme", "Acme", "unknown kind 'secrett'");
     }
 
     @Test
@@ -113,12 +108,17 @@ class RouteReloadTest extends GatewayTestSupport {
                 "providers/template.yaml.example")).replace("Example", "Zeta").replace("example", "zeta")
                 .replace("${exchangeProperty.dial.recordId()}", "${exchangeProperty.tenantId}"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[routes] zeta.yaml refused"));
-        String refusal = capturedLogs().lines().filter(l -> l.contains("[routes] zeta.yaml refused")).findFirst()
+        assertRefused("zeta", "Zeta", "reads exchange property 'tenantId'");
+    }
+
+    /** The adapter file {@code <id>.yaml} refused with {@code reason} in its log line, and its provider not offered. */
+    private void assertRefused(String id, String provider, String reason) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedLogs().contains("[routes] " + id + ".yaml refused"));
+        String refusal = capturedLogs().lines().filter(l -> l.contains("[routes] " + id + ".yaml refused")).findFirst()
                 .orElseThrow();
-        assertTrue(refusal.contains("reads exchange property 'tenantId'"), refusal);
-        assertTrue(send("POST", "/voip/add-provider", Map.of("provider", "Zeta", "did", "+914400000001")).body()
-                .contains("'Zeta' is not supported"));
+        assertTrue(refusal.contains(reason), refusal);
+        assertTrue(send("POST", "/voip/add-provider", Map.of("provider", provider, "did", "+914400000001")).body()
+                .contains("'" + provider + "' is not supported"));
     }
 
     private static String ping(String answer) {

@@ -23,8 +23,8 @@ import voipgateway.storage.MongoRequests;
 
 /**
  * Stores provider status events on their call. The whole change (status, the call's fields, the history entry)
- * is one write that only moves the call forward, made as a compare-and-set on the call's version (route
- * {@code change-call}): two callbacks of one call racing each other, a duplicate, or a late older event can
+ * is one write that only moves the call forward, made as a compare-and-set on the call's version (bean step
+ * {@code callVersions.apply}): two callbacks of one call racing each other, a duplicate, or a late older event can
  * never undo a newer state.
  */
 public class StatusEventStore {

@@ -4,7 +4,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * A change to one call, computed from the call as stored (the route {@code change-call} applies it as a
+ * A change to one call, computed from the call as stored ({@link CallVersions} applies it as a
  * compare-and-set on the call's version and computes it again from a fresh read when it lost a race).
  */
 @FunctionalInterface

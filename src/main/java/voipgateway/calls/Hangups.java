@@ -14,11 +14,11 @@ import voipgateway.api.ApiException;
 
 /**
  * {@code POST /calls/{id}/hangup}: the request is written on the call ({@code hangupRequestedAt}, a compare-and-set
- * through {@code change-call}) before the provider is asked, so two requests ask the provider once; the call ends
+ * through {@link CallVersions}) before the provider is asked, so two requests ask the provider once; the call ends
  * when the provider reports it (a status callback). A call that ended is a 409; a hang-up asked for before is
  * answered again as it was (202), also after the call ended. A provider that refused or did not answer takes
  * the request back, so it can be tried again.
- * Exchange properties: in tenantId; out call, callId, callChange (for change-call).
+ * Exchange properties: in tenantId; out call, callId, callChange (for callVersions.apply).
  */
 public class Hangups {
 

@@ -253,14 +253,7 @@ class DialLedgerStatesTest {
         Exchange first = request("key-1", "09000000001");
         fail(first, claim(first, Verdict.DIAL), new ConnectException("Connection refused"), false);
 
-        List<Object> outcomes = race(20, () -> {
-            try {
-                return claim(request("key-1", "09000000001"), Verdict.DIAL).outcome();
-            } catch (RuntimeException e) {
-                // a duplicate key of two upserts at once is a 409 too
-                return ErrorResponses.toApiException(e).status();
-            }
-        });
+        List<Object> outcomes = race(20, this::claimKey1);
 
         assertEquals(1, outcomes.stream().filter(DialTicket.Outcome.DIAL::equals).count(), outcomes.toString());
         assertTrue(outcomes.stream().allMatch(o -> o == DialTicket.Outcome.DIAL || Integer.valueOf(409).equals(o)),
@@ -269,14 +262,7 @@ class DialLedgerStatesTest {
 
     @Test
     void requestsRacingWithANewKeyCreateOneEntryAndLetOneDial() throws Exception {
-        List<Object> outcomes = race(20, () -> {
-            try {
-                return claim(request("key-1", "09000000001"), Verdict.DIAL).outcome();
-            } catch (RuntimeException e) {
-                // a duplicate key of two upserts at once is a 409 too
-                return ErrorResponses.toApiException(e).status();
-            }
-        });
+        List<Object> outcomes = race(20, this::claimKey1);
 
         assertEquals(1, outcomes.stream().filter(DialTicket.Outcome.DIAL::equals).count(), outcomes.toString());
         assertEquals(1, calls.countDocuments());
@@ -343,6 +329,16 @@ class DialLedgerStatesTest {
         assertEquals("scheduled", stored(scheduled).getString("status"));
         assertNull(stored(scheduled).get("claim"));
         assertThrows(DialOrderException.class, () -> dial(won.get(0), look), "put back: no longer claimed");
+    }
+
+    /** A request with key-1: the claim's outcome, or the HTTP status of its refusal. */
+    private Object claimKey1() {
+        try {
+            return claim(request("key-1", "09000000001"), Verdict.DIAL).outcome();
+        } catch (RuntimeException e) {
+            // a duplicate key of two upserts at once is a 409 too
+            return ErrorResponses.toApiException(e).status();
+        }
     }
 
     private DialTicket claim(Exchange exchange, Verdict verdict) {
