@@ -1,8 +1,5 @@
 package voipgateway;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -37,7 +32,6 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jms.connection.CachingConnectionFactory;
 import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
@@ -49,6 +43,7 @@ import voipgateway.calls.CallsConfiguration;
 import voipgateway.cluster.KubernetesLeases;
 import voipgateway.cluster.MongoLeaseClusterService;
 import voipgateway.compliance.ComplianceConfiguration;
+import voipgateway.config.Ports;
 import voipgateway.config.Settings;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -68,10 +63,8 @@ import voipgateway.pacing.PacingConfiguration;
 import voipgateway.providers.ProviderAdapters;
 import voipgateway.providers.ProviderRequests;
 import voipgateway.providers.ProvidersConfiguration;
-import voipgateway.queue.BrokerConnections;
+import voipgateway.queue.BusConfiguration;
 import voipgateway.queue.EmbeddedBroker;
-import voipgateway.queue.QueuedCalls;
-import voipgateway.queue.TenantQueues;
 import voipgateway.routes.ReloadGate;
 import voipgateway.routes.SafeRouteReload;
 import voipgateway.sanspbx.SansPbxConfiguration;
@@ -106,10 +99,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         PacingConfiguration pacing = new PacingConfiguration(settings);
         CallbacksConfiguration callbacks = new CallbacksConfiguration(settings);
         SansPbxConfiguration sansPbx = new SansPbxConfiguration(settings);
+        BusConfiguration bus = new BusConfiguration(settings, dataDir);
         checkRouteSettings(settings, providers.longestRequest().toMillis());
         int port = settings.port("camel.server.port", 0);
-        String brokerUrl = settings.text("broker.url", "");
-        int brokerPort = settings.port("broker.embedded-port", 1);
         ZoneId zone = settings.zone("sanspbx.timezone");
         String publicBaseUrl = settings.url("public.base.url");
         Duration simulatorTokenLifetime = settings.seconds("simulator.sanspbx.token-lifetime-seconds", 1, 86_400);
@@ -123,9 +115,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
         Function<MongoDatabase, CamelClusterService> clusterService = clusterService(settings, clock);
 
-        requirePortFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
+        Ports.requireFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
         // GET /metrics is served on a port of its own (camel.management.*), on loopback unless configured
-        requirePortFree(settings.text("voip.management-host", "127.0.0.1"), settings.port("voip.management-port", 0),
+        Ports.requireFree(settings.text("voip.management-host", "127.0.0.1"), settings.port("voip.management-port", 0),
                 "VOIP_MANAGEMENT_PORT");
         // HTTPS when voip.tls.* give a keystore or PEM files (platform-http takes Camel's global TLS settings)
         SSLContextParameters tls = ServerTls.from(settings);
@@ -179,33 +171,15 @@ public class GatewayConfiguration implements CamelConfiguration {
                 EncryptionKeys.resolve(settings.text("voip.encryption-key", ""), demo, dataDir),
                 List.of(settings.text("voip.previous-encryption-keys", "").split(",")));
 
-        EmbeddedBroker broker = null;
-        CompletableFuture<Void> brokerStarted = null;
-        String[] brokerCredentials = {settings.text("broker.username", ""), settings.text("broker.password", "")};
-        if (brokerUrl.isBlank()) {
-            // probed first: Artemis only logs an acceptor that cannot bind, and a client on that port would then
-            // talk to whatever holds it
-            requirePortFree("127.0.0.1", brokerPort, "BROKER_EMBEDDED_PORT (or BROKER_URL for a running broker)");
-            brokerCredentials = EmbeddedBroker.credentials(brokerCredentials[0], brokerCredentials[1], dataDir);
-            broker = new EmbeddedBroker(dataDir, brokerPort,
-                    settings.text("broker.calls-queue", "voip.outbound-calls"),
-                    settings.text("voip.queue.tenant-queue-prefix", "voip.calls."),
-                    settings.text("broker.callbacks-queue", "voip.status-callbacks"), brokerCredentials);
-            // its journal loads while MongoDB starts and the routes are built (about 2 s, measured)
-            brokerStarted = CompletableFuture.runAsync(broker::start,
-                    task -> new Thread(task, "embedded-broker-start").start());
-        }
+        EmbeddedBroker broker = bus.startEmbedded();
         String database = settings.text("mongodb.database", "voip");
         MongoStorage storage;
         try {
             storage = new MongoStorage(settings.text("mongodb.uri", ""), database, dataDir, mongoPort,
                     mongoSelectionMillis, mongoConnections, Schema::prepare);
         } catch (RuntimeException e) {
-            if (broker != null) {
-                // not started after all: the broker started beside it goes too
-                brokerStarted.handle((ok, failure) -> null).join();
-                broker.stop();
-            }
+            // not started after all: the broker started beside it goes too
+            bus.abandon();
             throw e;
         }
         context.addService(storage, true, true);
@@ -239,47 +213,16 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "call-request"));
         registry.bind("tenantQueueConsumersHealth", new QueueConsumerHealthCheck("tenant-queue-consumers",
                 "tenant-calls", "tenant call-request"));
-        registry.bind("tenantQueues", new TenantQueues(context, db.getCollection("tenants"),
-                settings.flag("voip.queue.per-tenant")));
         registry.bind("deferredCallbacksHealth", new QueueConsumerHealthCheck("deferred-callbacks-consumer",
                 "apply-deferred-status-events", "deferred-callback"));
         registry.bind("healthReport", new HealthReport());
         registry.bind("embeddedStorageWatch", new EmbeddedStorageWatch(db,
                 storage.embedded() ? embeddedCallsWarning : Long.MAX_VALUE));
 
+        bus.bind(context, db, metrics);
         if (broker != null) {
-            EmbeddedBroker started = broker;
-            CompletableFuture<Void> brokerStart = brokerStarted;
-            // its journal loads while the routes are read and built; their consumers start after it
-            context.addLifecycleStrategy(new LifecycleStrategySupport() {
-                @Override
-                public void onContextStarting(CamelContext camel) {
-                    awaitStart(brokerStart);
-                }
-
-                @Override
-                public void onContextStopped(CamelContext camel) {
-                    // last, once the consumers and the connections to it are closed; also after a failed start
-                    brokerStart.handle((ok, failure) -> null).join();
-                    started.stop();
-                }
-            });
-            registry.bind("embeddedBroker", broker);
             registry.bind("brokerHealth", new BrokerHealthCheck(broker));
-            for (String queue : List.of(settings.text("broker.calls-queue", "voip.outbound-calls"),
-                    settings.text("broker.callbacks-queue", "voip.status-callbacks"))) {
-                for (String name : List.of(queue, queue + ".dead-letter")) {
-                    metrics.gauge("voip.queue.depth", "Messages waiting on an embedded broker queue", "queue", name,
-                            () -> started.depth(name));
-                }
-            }
-            brokerUrl = broker.url();
         }
-        CachingConnectionFactory busConnections = BrokerConnections.forUrl(brokerUrl, brokerCredentials[0],
-                brokerCredentials[1]);
-        registry.bind("jmsConnectionFactory", busConnections);
-        context.addService(BrokerConnections.closing(busConnections), true, true);
-        registry.bind("queuedCalls", new QueuedCalls());
 
         registry.bind("errorResponses", new ErrorResponses());
         // the adapters of routes/providers/*.yaml, as loaded now
@@ -351,24 +294,5 @@ public class GatewayConfiguration implements CamelConfiguration {
             task.run();
             return null;
         }, false);
-    }
-
-    /** A part started in the background: its failure is the start's failure, as if it had started here. */
-    private static void awaitStart(CompletableFuture<Void> started) {
-        try {
-            started.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** A server that cannot bind only warns and runs on deaf: refuse to start instead. */
-    private static void requirePortFree(String host, int port, String setting) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is already in use: set " + setting + " to a free port");
-        }
     }
 }
