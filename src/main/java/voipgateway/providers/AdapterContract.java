@@ -129,15 +129,22 @@ public final class AdapterContract {
         return table.toString();
     }
 
-    /** Checks each adapter file ({@code providers/} in its location) as its routes are added to the model. */
+    /**
+     * Checks each adapter file ({@code providers/} in its location) as its routes are added to the model: once per
+     * load of the file (its routes, added one after the other, share the load's resource).
+     */
     public static void install(CamelContext context) {
         context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(
                 new ModelLifecycleStrategy() {
+                    private Resource checked;
+
                     @Override
-                    public void onAddRouteDefinition(RouteDefinition route) {
+                    public synchronized void onAddRouteDefinition(RouteDefinition route) {
                         Resource resource = route.getResource();
-                        if (resource != null && resource.getLocation().replace('\\', '/').contains("/providers/")) {
+                        if (resource != null && resource != checked
+                                && resource.getLocation().replace('\\', '/').contains("/providers/")) {
                             check(resource.getLocation().replaceFirst(".*/providers/", "providers/"), text(resource));
+                            checked = resource;
                         }
                     }
 

@@ -30,6 +30,8 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import voipgateway.ExternalMongo;
@@ -74,12 +76,23 @@ class DialFlowTest extends CamelTestSupport {
     @TempDir
     static Path dir;
 
-    private static final ExternalMongoHolder MONGO = new ExternalMongoHolder();
+    /** One wire server for the class's tests (each test empties the calls). */
+    private static ExternalMongo mongo;
     private final ProviderAccount account = new ProviderAccount(new ObjectId().toHexString(), 1, "Test", "test",
             Map.of(), List.of(), ProviderAccount.Limits.NONE);
     private MongoClient client;
     private MongoCollection<Document> calls;
     private volatile Verdict verdict = Verdict.DIAL;
+
+    @BeforeAll
+    static void startMongo() {
+        mongo = new ExternalMongo(dir.resolve("mongo.h2"));
+    }
+
+    @AfterAll
+    static void stopMongo() {
+        mongo.stop();
+    }
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -104,7 +117,7 @@ class DialFlowTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        client = MongoClients.create(MONGO.get(dir).uri());
+        client = MongoClients.create(mongo.uri());
         MongoDatabase db = client.getDatabase("voip");
         Schema.prepare(db);
         calls = db.getCollection(Collections.CALLS);
@@ -271,17 +284,5 @@ class DialFlowTest extends CamelTestSupport {
 
     private static String body(Exchange answer) {
         return answer.getMessage().getBody(String.class);
-    }
-
-    /** One wire server for the class's tests (each test empties the calls). */
-    private static final class ExternalMongoHolder {
-        private ExternalMongo server;
-
-        synchronized ExternalMongo get(Path dir) {
-            if (server == null) {
-                server = new ExternalMongo(dir.resolve("mongo.h2"));
-            }
-            return server;
-        }
     }
 }
