@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +185,21 @@ public abstract class GatewayTestSupport {
         gateway = Application.create();
         settings().forEach(gateway::addOverrideProperty);
         gateway.start();
+        // the server listens before the last routes have started and answers 503 "starting" until then: a test's
+        // first request waits for the service to be ready, as a client honouring Retry-After would
+        Awaitility.await("the service answering").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !starting());
+    }
+
+    /** Whether the service answers "starting" (a server speaking only TLS answers plain HTTP otherwise). */
+    private boolean starting() throws InterruptedException {
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 503 && answer.body().contains("\"starting\"");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The settings the service starts with: this class's, over the tests' own, over application.properties. */
