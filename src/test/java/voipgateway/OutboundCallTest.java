@@ -29,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutboundCallTest extends GatewayTestSupport {
 
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String DISCONNECT = "/pbxadmin/sanpbxapi/calldisconnect";
     private static final String VOICE_URL = "https://voice.example.com/agents/webhook";
 
     @Override
@@ -293,5 +295,66 @@ class OutboundCallTest extends GatewayTestSupport {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void aRefusedDialIs502AndTheCallIsStoredAsFailedWithTheReason() throws Exception {
+        pbxIssuesToken("jwt-1", "2099-01-01 00:00:00");
+        pbxDials("{\"status\":\"failed\",\"message\":\"Insufficient balance\"}");
+        providerWithAgent();
+
+        Response response = call("09000000001");
+
+        assertEquals(502, response.status(), response.body());
+        assertEquals("provider_refused", response.json().get("error").asText());
+        assertEquals("SansPBX: Dial call failed: the answer's status is not success (provider answered HTTP 200)",
+                response.json().get("message").asText(), "the provider's words are kept for diagnosis, not answered");
+        Document stored = db().getCollection("calls").find().first();
+        assertEquals("failed", stored.getString("status"));
+        assertTrue(stored.getString("failureReason").contains("Insufficient balance"));
+        assertEquals(AGENT, stored.getString("agentId"));
+    }
+
+    @Test
+    void aRefusedTokenDuringACallIs502() throws Exception {
+        pbxIssuesToken("jwt-1", "2000-01-01 00:00:00");
+        providerWithAgent();
+        pbx.stubFor(post(urlPathEqualTo(GENTOKEN)).willReturn(aResponse().withStatus(403)
+                .withBody("{\"status\":\"error\",\"message\":\"Account suspended\"}")));
+
+        Response response = call("09000000001");
+
+        assertEquals(502, response.status(), response.body());
+        assertEquals("provider_auth_failed", response.json().get("error").asText());
+        assertTrue(response.json().get("message").asText().contains("Token generation error (provider answered HTTP 403)"));
+        pbx.verify(0, postRequestedFor(urlPathEqualTo(DIALCALL)));
+        assertEquals("failed", db().getCollection("calls").find().first().getString("status"));
+    }
+
+    /** POST /calls/{id}/hangup asks SansPBX's calldisconnect with the call's id and the account's token. */
+    @Test
+    void aHangUpAsksCalldisconnectWithTheCallsIdAndARefusalKeepsThePbxsWordsOutOfTheAnswer() throws Exception {
+        lineThatDials("jwt-1", "12345");
+        Response placed = call("09000000001");
+        assertEquals(201, placed.status(), placed.body());
+        String callId = placed.json().get("id").asText();
+        pbx.stubFor(post(urlPathEqualTo(DISCONNECT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"failed\",\"message\":\"no such call\"}")));
+
+        Response refused = send("POST", "/calls/" + callId + "/hangup", Map.of());
+        assertEquals(502, refused.status(), refused.body());
+        assertTrue(refused.json().get("message").asText().startsWith("SansPBX: Hang-up failed"), refused.body());
+        assertFalse(refused.body().contains("no such call"), "the PBX's own words are logged, not answered");
+        assertTrue(capturedLogs().contains("no such call"), "they are logged");
+
+        pbx.stubFor(post(urlPathEqualTo(DISCONNECT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"success\"}")));
+        assertEquals(202, send("POST", "/calls/" + callId + "/hangup", Map.of()).status());
+        pbx.verify(2, postRequestedFor(urlPathEqualTo(DISCONNECT))
+                .withHeader("Apitoken", equalTo("jwt-1"))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"callid\": \"12345\"}")));
+        assertEquals(200, sansPbxCallback(callId, "ANSWER").status());
+        assertEquals("completed", send("GET", "/calls/" + callId, null).json().get("status").asText());
     }
 }

@@ -1,15 +1,18 @@
 package voipgateway;
 
+import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -136,6 +139,13 @@ class ProviderApiTest extends GatewayTestSupport {
         assertEquals("body", broken.json().get("field").asText());
 
         assertEquals(415, sendRaw("POST", "/voip/add-provider", "text/plain", "hello").status());
+        // an endpoint inside (cloud metadata; ProviderHostsTest has every kind) is refused before any request
+        Map<String, Object> inside = providerBody();
+        inside.put("tokenEndpoint", "https://169.254.169.254/latest/meta-data/");
+        Response ssrf = send("POST", "/voip/add-provider", inside);
+        assertEquals(400, ssrf.status(), ssrf.body());
+        assertEquals("tokenEndpoint", ssrf.json().get("field").asText());
+        assertTrue(ssrf.json().get("message").asText().contains("internal"), ssrf.body());
         pbx.verify(0, postRequestedFor(urlPathEqualTo(GENTOKEN)));
         assertEquals(0, db().getCollection("voipproviders").countDocuments());
     }
@@ -209,5 +219,28 @@ class ProviderApiTest extends GatewayTestSupport {
         for (String secret : SECRETS) {
             assertFalse(text.contains(secret), "secret leaked: " + text);
         }
+    }
+
+    @Test
+    void anAgentsLineChangedHereIsUsedByItsNextCallAndOneChangedElsewhereWithinTheCacheBound() throws Exception {
+        String numberId = lineThatDials("jwt-1", "1");
+        assertEquals(201, call("09000000001").status(), "the agent's line is now cached");
+
+        // released through this instance: the next call knows at once
+        assertEquals(200, send("DELETE", "/voip/assign-number/" + numberId, null).status());
+        assertEquals(404, call("09000000001").status());
+        // given to another agent: its call uses the DID, the first agent still has none
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", "agent-2")).status());
+        assertEquals(201, send("POST", "/calls/outbound", Map.of("agentId", "agent-2", "leadId", LEAD,
+                "toPhone", "09000000001")).status());
+        assertEquals(404, call("09000000001").status());
+
+        // released by another instance (straight in MongoDB): seen here once the cached line ages out
+        // (voip.cache-seconds, 5 s by default)
+        db().getCollection("voipnumbers").updateOne(new Document("_id", new ObjectId(numberId)),
+                new Document("$unset", new Document("assignedAgentId", "")));
+        await("a line released elsewhere").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> send("POST", "/calls/outbound", Map.of("agentId", "agent-2", "leadId", LEAD,
+                        "toPhone", "09000000001")).status() == 404);
     }
 }
