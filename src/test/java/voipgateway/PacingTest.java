@@ -1,6 +1,5 @@
 package voipgateway;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Pacing per provider account: calls a second and calls live at once, counted in MongoDB. Over the limit REST
- * answers 429 with Retry-After; the queue waits; a slot comes back when the call's end is reported.
+ * Pacing per provider account as only the whole service shows it: a burst on the queue is dialled at the account's
+ * calls a second, none lost (REST's 429 and the slots: flows.PacingFlowTest).
  */
 class PacingTest extends GatewayTestSupport {
 
@@ -58,40 +56,6 @@ class PacingTest extends GatewayTestSupport {
         assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
                 Map.of("agentId", AGENT)).status());
         pbx.resetRequests();
-    }
-
-    @Test
-    void atItsConcurrencyLimitAnAccountAnswers429UntilACallEnds() throws Exception {
-        accountWithLimits(Map.of("maxConcurrentCalls", 2));
-        String first = callWithKey("c-1", "9000000001").json().get("id").asText();
-        assertEquals(201, callWithKey("c-2", "9000000001").status());
-
-        Response busy = callWithKey("c-3", "9000000001");
-        assertEquals(429, busy.status(), busy.body());
-        assertEquals(List.of("1"), busy.headers().get("retry-after"));
-        assertEquals("provider_account_busy", busy.json().get("error").asText());
-        pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
-        assertEquals(429, callWithKey("c-3", "9000000001").status(), "still busy: the same key is asked again");
-
-        // the first call's end is reported: its slot is free, and the waiting request goes through
-        assertEquals(200, sansPbxCallback(first, "ANSWER").status());
-        Response placed = callWithKey("c-3", "9000000001");
-        assertEquals(201, placed.status(), placed.body());
-        pbx.verify(3, postRequestedFor(urlPathEqualTo(DIALCALL)));
-        assertEquals(2, db().getCollection("slots").countDocuments(new org.bson.Document("call",
-                new org.bson.Document("$ne", null))));
-    }
-
-    @Test
-    void withoutLimitsACallStillHoldsItsOwnSlotUntilItEnds() throws Exception {
-        accountWithLimits(Map.of());
-        String id = callWithKey("free-1", "9000000001").json().get("id").asText();
-        // stored off the request path, by the next write of the live calls (about a second)
-        await().atMost(Duration.ofSeconds(30)).until(() -> db().getCollection("live").countDocuments(
-                new org.bson.Document("_id", new org.bson.types.ObjectId(id))) == 1);
-        assertEquals(200, sansPbxCallback(id, "BUSY").status());
-        await().atMost(Duration.ofSeconds(30)).until(() -> db().getCollection("live").countDocuments(
-                new org.bson.Document("_id", new org.bson.types.ObjectId(id))) == 0);
     }
 
     @Test
