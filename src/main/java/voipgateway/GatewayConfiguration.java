@@ -1,11 +1,8 @@
 package voipgateway;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,34 +13,26 @@ import com.mongodb.client.MongoDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
-import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
-import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
-import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
-import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
-import voipgateway.api.HttpFallbackAnswers;
 import voipgateway.api.Json;
-import voipgateway.api.OutgoingHeaders;
 import voipgateway.callbacks.CallbacksConfiguration;
 import voipgateway.calls.CallsConfiguration;
 import voipgateway.cluster.KubernetesLeases;
 import voipgateway.cluster.MongoLeaseClusterService;
 import voipgateway.compliance.ComplianceConfiguration;
-import voipgateway.config.Ports;
 import voipgateway.config.Settings;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.crypto.EncryptionKeys;
@@ -53,8 +42,7 @@ import voipgateway.health.HealthReport;
 import voipgateway.health.MongoHealthCheck;
 import voipgateway.health.QueueConsumerHealthCheck;
 import voipgateway.health.ReadyLog;
-import voipgateway.internals.AsyncHttpEngine;
-import voipgateway.internals.HttpServerVertx;
+import voipgateway.http.HttpConfiguration;
 import voipgateway.logging.CurrentExchange;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.metrics.OperationRouteMetrics;
@@ -97,33 +85,21 @@ public class GatewayConfiguration implements CamelConfiguration {
         CallsConfiguration calls = new CallsConfiguration(settings);
         ComplianceConfiguration compliance = new ComplianceConfiguration(settings, demo);
         PacingConfiguration pacing = new PacingConfiguration(settings);
-        CallbacksConfiguration callbacks = new CallbacksConfiguration(settings);
         SansPbxConfiguration sansPbx = new SansPbxConfiguration(settings);
         BusConfiguration bus = new BusConfiguration(settings, dataDir);
         checkRouteSettings(settings, providers.longestRequest().toMillis());
-        int port = settings.port("camel.server.port", 0);
-        ZoneId zone = settings.zone("sanspbx.timezone");
-        String publicBaseUrl = settings.url("public.base.url");
+        HttpConfiguration http = new HttpConfiguration(settings);
+        CallbacksConfiguration callbacks = new CallbacksConfiguration(sansPbx.zone(), http.publicBaseUrl());
         Duration simulatorTokenLifetime = settings.seconds("simulator.sanspbx.token-lifetime-seconds", 1, 86_400);
         Duration simulatorCallbackDelay = settings.seconds("simulator.sanspbx.callback-delay-seconds", 0, 3_600);
         long mongoSelectionMillis = settings.whole("mongodb.server-selection-timeout-ms", 100, 600_000);
         int mongoPort = settings.port("mongodb.embedded-port", 0);
         int mongoConnections = (int) settings.whole("mongodb.max-connections", 1, 10_000);
-        int httpWorkers = (int) settings.whole("voip.http-worker-threads", 1, 4_000);
         Duration cacheAge = settings.seconds("voip.cache-seconds", 1, 300);
         long cacheEntries = settings.whole("voip.cache-entries", 1, 10_000_000);
         long embeddedCallsWarning = settings.whole("voip.embedded-calls-warning", 1, Long.MAX_VALUE);
         Function<MongoDatabase, CamelClusterService> clusterService = clusterService(settings, clock);
 
-        Ports.requireFree(settings.text("camel.server.host", "0.0.0.0"), port, "PORT");
-        // GET /metrics is served on a port of its own (camel.management.*), on loopback unless configured
-        Ports.requireFree(settings.text("voip.management-host", "127.0.0.1"), settings.port("voip.management-port", 0),
-                "VOIP_MANAGEMENT_PORT");
-        // HTTPS when voip.tls.* give a keystore or PEM files (platform-http takes Camel's global TLS settings)
-        SSLContextParameters tls = ServerTls.from(settings);
-        if (tls != null) {
-            context.setSSLContextParameters(tls);
-        }
         // saved route files go live (routes/, SafeRouteReload) unless voip.routes-reload=false
         SafeRouteReload routeReload = null;
         if (settings.flag("voip.routes-reload")) {
@@ -132,31 +108,11 @@ public class GatewayConfiguration implements CamelConfiguration {
             routeReload = new SafeRouteReload(settings.text("voip.routes-reload-directory", "routes"), "*.yaml", gate);
             context.addService(routeReload);
         }
-        HttpFallbackAnswers fallbackAnswers = new HttpFallbackAnswers(port,
-                routeReload == null ? () -> false : routeReload::reloading);
-        context.addStartupListener(fallbackAnswers);
+        Vertx vertx = http.bind(context, routeReload == null ? () -> false : routeReload::reloading);
         // log lines carry the call, tenant and provider of the exchange that writes them (voipgateway.logging)
         context.getCamelContextExtension().addInterceptStrategy(new CurrentExchange());
-        context.addStartupListener(new ReadyLog(port, demo,
+        context.addStartupListener(new ReadyLog(http.port(), demo,
                 settings.text("camel.main.routes-include-pattern", "file:routes/*.yaml")));
-        // a request's route runs on a worker thread (MongoDB blocks it); waiting for a provider it holds none
-        Vertx vertx = HttpServerVertx.create(new VertxOptions().setWorkerPoolSize(httpWorkers),
-                fallbackAnswers::started);
-        registry.bind("vertx", vertx);
-        // platform-http's engine (found under this name): a request waiting for its provider holds no worker
-        registry.bind("platform-http-engine", new AsyncHttpEngine(context));
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            @Override
-            public void onContextStopped(CamelContext stopped) {
-                // bound here, so platform-http leaves closing it to us
-                vertx.close();
-            }
-        });
-        // what leaves carries only headers we chose (application.properties sets these on the components)
-        registry.bind("httpAnswerHeaders", new OutgoingHeaders(new HttpHeaderFilterStrategy(),
-                "Content-Type", "Retry-After"));
-        registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
-        registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
         // one registry for Camel's metrics (camel.metrics.*, which camel-main has set up by now) and ours
         PrometheusMeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (meters == null) {
@@ -236,7 +192,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
         registry.bind("mongoOutage", (Predicate) MongoOutages::during);
         registry.bind("duplicateKey", (Predicate) MongoOutages::duplicateKey);
-        describeServer(context, publicBaseUrl);
         sansPbx.bind(context, db, cipher, clock, onAnyWorker(vertx), providers.longestRequest(), cacheEntries);
 
         // bound always (its routes start only in demo mode), so the simulator routes can always be built
@@ -244,24 +199,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.text("simulator.sanspbx.access-token", ""), settings.text("simulator.sanspbx.access-key", ""),
                 ProviderRequests.basicAuth(settings.text("simulator.sanspbx.username", ""),
                         settings.text("simulator.sanspbx.password", "")),
-                simulatorTokenLifetime, simulatorCallbackDelay, zone, clock));
+                simulatorTokenLifetime, simulatorCallbackDelay, sansPbx.zone(), clock));
     }
-
-    /** The OpenAPI document (/openapi.json) names the service where its clients reach it: public.base.url. */
-    private static void describeServer(CamelContext context, String publicBaseUrl) {
-        URI base = URI.create(publicBaseUrl);
-        Map<String, Object> api = new HashMap<>();
-        if (context.getRestConfiguration().getApiProperties() != null) {
-            api.putAll(context.getRestConfiguration().getApiProperties());
-        }
-        api.put("schemes", base.getScheme());
-        api.put("host", base.getRawAuthority());
-        api.put("base.path", base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath());
-        context.getRestConfiguration().setApiProperties(api);
-    }
-
-    /** Headers a message of ours may carry on the bus. */
-    private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field"};
 
     /** Settings the routes read themselves ({{...}}): checked here, since a route cannot refuse to start. */
     private static void checkRouteSettings(Settings settings, long providerRequestMillis) {

@@ -23,7 +23,7 @@ class LayersTest {
             // infrastructure and the shared vocabulary
             List.of("api", "config", "logging", "routes", "cluster", "storage", "crypto", "metrics"),
             List.of("internals", "tenants", "providers"),
-            List.of("agents", "sanspbx", "demo"),
+            List.of("agents", "sanspbx", "demo", "http"),
             List.of("numbers"),
             List.of("calls"),
             List.of("compliance", "queue"),

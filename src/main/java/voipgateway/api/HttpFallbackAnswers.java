@@ -42,7 +42,7 @@ public class HttpFallbackAnswers implements ExtendedStartupListener {
     /**
      * Whether the routes' handlers are registered (once the context has fully started). Until then the HTTP server,
      * which listens earlier, answers every request 503 with Retry-After
-     * ({@link voipgateway.internals.HttpServerVertx}), not Vert.x's HTML
+     * ({@link voipgateway.http.HttpServerVertx}), not Vert.x's HTML
      * 404, which a client takes for a final answer (found by the fault runs: dialers gave up on calls a restarting
      * service had been dialling).
      */

@@ -5,19 +5,19 @@ import java.time.ZoneId;
 import org.apache.camel.Predicate;
 import org.apache.camel.spi.Registry;
 import voipgateway.calls.CallbackTokens;
-import voipgateway.config.Settings;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.providers.ProviderAdapters;
 
-/** The status callbacks' readers, their store and their checks, from their settings (sanspbx.timezone, public.base.url). */
+/** The status callbacks' readers, their store and their checks. */
 public final class CallbacksConfiguration {
 
     private final ZoneId sansPbxZone;
     private final String publicBaseUrl;
 
-    public CallbacksConfiguration(Settings settings) {
-        sansPbxZone = settings.zone("sanspbx.timezone");
-        publicBaseUrl = settings.url("public.base.url");
+    /** {@code sansPbxZone}: the zone SansPBX's times are in; {@code publicBaseUrl}: where providers reach us. */
+    public CallbacksConfiguration(ZoneId sansPbxZone, String publicBaseUrl) {
+        this.sansPbxZone = sansPbxZone;
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     /** sansPbxCallbacks, formCallbacks, statusEventStore, deferredCallbacks (and keepableCallback), twilioSignatures. */

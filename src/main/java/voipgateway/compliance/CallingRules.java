@@ -16,7 +16,6 @@ import voipgateway.calls.OutboundCallRequest;
  */
 public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, Retries retries) {
 
-    public static final List<String> PURPOSES = OutboundCallRequest.PURPOSES;
     /** The outcomes a call may be dialled again after: never after completed, a refusal or a do-not-call hit. */
     public static final List<String> RETRYABLE = List.of("busy", "no-answer");
 
@@ -68,8 +67,8 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
             Document set = new Document();
             windows.forEach((purpose, window) -> {
                 String field = "windows." + purpose;
-                if (!PURPOSES.contains(purpose.toString())) {
-                    throw ApiException.badRequest(field, "purpose must be one of " + PURPOSES);
+                if (!OutboundCallRequest.PURPOSES.contains(purpose.toString())) {
+                    throw ApiException.badRequest(field, "purpose must be one of " + OutboundCallRequest.PURPOSES);
                 }
                 if (window != null && !(window instanceof String)) {
                     throw ApiException.badRequest(field, field + " must be \"HH:mm-HH:mm\" or null");
@@ -117,7 +116,7 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("timeZone", timeZone.getId());
         Map<String, Object> shown = new LinkedHashMap<>();
-        PURPOSES.forEach(purpose -> shown.put(purpose, windows.get(purpose) == null ? null
+        OutboundCallRequest.PURPOSES.forEach(purpose -> shown.put(purpose, windows.get(purpose) == null ? null
                 : windows.get(purpose).toString()));
         view.put("windows", shown);
         view.put("retries", Map.of("on", retries.on(), "delaySeconds", retries.delaySeconds(),

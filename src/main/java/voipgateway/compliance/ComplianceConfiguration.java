@@ -9,6 +9,7 @@ import com.mongodb.client.MongoDatabase;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import voipgateway.calls.OutboundCallRequest;
 import voipgateway.config.Settings;
 
 /** The calling window and the do-not-call lists, from their settings (voip.calling-window.*, voip.callee-time-zone, ...). */
@@ -34,7 +35,7 @@ public final class ComplianceConfiguration {
     private static CallingRules callingRules(Settings settings, boolean demo) {
         Map<String, CallingWindow> windows = new HashMap<>();
         boolean demoWithout = demo && System.getenv("VOIP_CALLING_WINDOW_PROMOTIONAL") == null;
-        for (String purpose : CallingRules.PURPOSES) {
+        for (String purpose : OutboundCallRequest.PURPOSES) {
             String key = "voip.calling-window." + purpose;
             try {
                 windows.put(purpose, demoWithout ? null : CallingWindow.parse(settings.text(key, "")));

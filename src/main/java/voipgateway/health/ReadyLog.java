@@ -6,7 +6,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import voipgateway.internals.HttpServerVertx;
+import voipgateway.http.HttpServerVertx;
 
 /** Once everything has started: "ready" only when GET /health would say so, else what is down. */
 public class ReadyLog implements ExtendedStartupListener {

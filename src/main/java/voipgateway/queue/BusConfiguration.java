@@ -7,9 +7,12 @@ import java.util.concurrent.CompletionException;
 
 import com.mongodb.client.MongoDatabase;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
+import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import voipgateway.api.OutgoingHeaders;
 import voipgateway.config.Ports;
 import voipgateway.config.Settings;
 import voipgateway.metrics.GatewayMetrics;
@@ -20,6 +23,9 @@ import voipgateway.metrics.GatewayMetrics;
  * the queued requests' reader and the per-tenant queues. From their settings (broker.*, voip.queue.*).
  */
 public final class BusConfiguration {
+
+    /** Headers a message of ours may carry on the bus. */
+    private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field"};
 
     private final String url;
     private final int embeddedPort;
@@ -70,6 +76,11 @@ public final class BusConfiguration {
      * consumers start and stopped last, its queues' depths as gauges.
      */
     public void bind(CamelContext context, MongoDatabase db, GatewayMetrics metrics) throws Exception {
+        // what we send on the bus carries only headers we chose (application.properties sets these on the components)
+        context.getRegistry().bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(),
+                BUS_HEADERS));
+        context.getRegistry().bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(),
+                BUS_HEADERS));
         Registry registry = context.getRegistry();
         String brokerUrl = url;
         if (broker != null) {

@@ -25,6 +25,11 @@ public final class SansPbxConfiguration {
         tokenUnknownExpiry = settings.seconds("sanspbx.token-unknown-expiry-ttl-seconds", 1, 86_400);
     }
 
+    /** The zone SansPBX's times are in (sanspbx.timezone). */
+    public ZoneId zone() {
+        return zone;
+    }
+
     /**
      * sansPbxAnswers, tokenCache: one token per account for every instance, kept encrypted in MongoDB; a refresh
      * may take one provider request ({@code longestRequest}); {@code worker} is where a refresh's waiters go on.

@@ -1,4 +1,4 @@
-package voipgateway;
+package voipgateway.http;
 
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,12 +1,16 @@
-package voipgateway.internals;
+package voipgateway.http;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +28,9 @@ class OnDemandWorkersTest {
 
     @AfterEach
     void stop() {
-        pool.shutdownNow();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -76,5 +82,22 @@ class OnDemandWorkersTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 20);
         // idle past 200 ms, the threads end
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
+    }
+
+    /** Vert.x takes the pool through its service loader: what fails if an upgrade stops loading it. */
+    @Test
+    void vertxMakesItsWorkersAsTheLoadNeedsThem() throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(100));
+        try {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            // one task after the other: Vert.x's own fixed pool starts a new thread for each until it has 100
+            for (int i = 0; i < 40; i++) {
+                vertx.executeBlocking(() -> threads.add(Thread.currentThread().getName()), false)
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(threads.size() <= 2, "worker threads for 40 tasks one after the other: " + threads);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
     }
 }

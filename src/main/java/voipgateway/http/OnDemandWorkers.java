@@ -1,4 +1,4 @@
-package voipgateway.internals;
+package voipgateway.http;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +23,11 @@ import io.vertx.core.spi.ExecutorServiceFactory;
  * first in line has waited that long (its threads are blocked on MongoDB, or the cores are all busy): one thread at
  * a time, not one a task. A request's route runs in short stretches (it waits for its provider on no thread), so
  * 300 requests arriving at once need few threads: the footprint benchmark's service had 119 right after them,
- * where growing whenever no thread was idle left 240. A thread idle for {@code idleMillis} ends.
+ * where growing whenever no thread was idle left 240. A thread idle for a minute ends.
+ *
+ * <p>Vert.x finds it through its service provider interface (an {@link ExecutorServiceFactory} listed in
+ * {@code META-INF/services/io.vertx.core.spi.VertxServiceProvider}), so every Vert.x instance of the process
+ * (Vert.x's own and platform-http's) takes it; {@code VertxOptions.setWorkerPoolSize} stays the upper bound.
  */
 public final class OnDemandWorkers implements ExecutorServiceFactory {
 
@@ -34,9 +38,17 @@ public final class OnDemandWorkers implements ExecutorServiceFactory {
         return thread;
     });
 
+    /** A thread idle this long ends. */
+    private static final long IDLE_MILLIS = 60_000;
+
     private final long idleMillis;
 
-    public OnDemandWorkers(long idleMillis) {
+    /** As Vert.x's service loader makes it (META-INF/services/io.vertx.core.spi.VertxServiceProvider). */
+    public OnDemandWorkers() {
+        this(IDLE_MILLIS);
+    }
+
+    OnDemandWorkers(long idleMillis) {
         this.idleMillis = idleMillis;
     }
 
