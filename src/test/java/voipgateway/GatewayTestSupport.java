@@ -1,7 +1,6 @@
 package voipgateway;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,11 +29,6 @@ import jakarta.jms.TextMessage;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
 import org.apache.camel.test.AvailablePortFinder;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -93,24 +87,15 @@ public abstract class GatewayTestSupport {
     private static final String[] SECRETS = {ACCESS_TOKEN, ACCESS_KEY, PASSWORD, KEY, API_KEY,
             "ZGVtby11c2VyOkRlbW9AJjEyMzQhIw=="};
 
-    private final StringWriter logs = new StringWriter();
     private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
-    private WriterAppender logCapture;
-
-    private void captureLogs() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        logCapture = WriterAppender.newBuilder().setName("secret-scan-" + getClass().getSimpleName()).setTarget(logs)
-                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1} - %m%n%throwable").build()).build();
-        logCapture.start();
-        context.getConfiguration().getRootLogger().addAppender(logCapture, Level.ALL, null);
-        context.updateLoggers();
-    }
+    /** What the service logs while this class runs: the secret scan reads it. */
+    private LogCapture logs;
 
     /** After every test of every class: the secrets it used appear nowhere the service wrote or answered. */
     @AfterEach
     void scanForSecrets() {
         List<String> leaks = new ArrayList<>();
-        String logged = logs.toString();
+        String logged = logs.text();
         List<String> answered;
         synchronized (answers) {
             answered = new ArrayList<>(answers);
@@ -145,20 +130,17 @@ public abstract class GatewayTestSupport {
 
     /** What the service logged so far in this test class. */
     protected String capturedLogs() {
-        return logs.toString();
+        return logs.text();
     }
 
     @AfterAll
     void releaseLogs() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender(logCapture.getName());
-        context.updateLoggers();
-        logCapture.stop();
+        logs.close();
     }
 
     @BeforeAll
     void startGateway() throws Exception {
-        captureLogs();
+        logs = new LogCapture("secret-scan-" + getClass().getSimpleName());
         startPbx();
         dataDir = Files.createTempDirectory("voip-gateway-test");
         port = AvailablePortFinder.getNextAvailable();

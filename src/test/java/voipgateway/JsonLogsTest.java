@@ -1,22 +1,15 @@
 package voipgateway;
 
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Appender;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,30 +18,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JsonLogsTest extends GatewayTestSupport {
 
-    private final StringWriter json = new StringWriter();
-    private Appender capture;
+    private LogCapture json;
 
     private void captureJson() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Appender shipped = context.getConfiguration().getAppender("json");
-        assertNotNull(shipped, "log4j2.properties defines the json appender");
-        capture = WriterAppender.newBuilder().setName("json-capture").setTarget(json)
-                .setLayout(shipped.getLayout()).build();
-        capture.start();
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-        context.updateLoggers();
+        json = LogCapture.asShipped("json");
     }
 
     @AfterEach
     void stopCapture() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("json-capture");
-        context.updateLoggers();
+        if (json != null) {
+            json.close();
+        }
     }
 
     private List<JsonNode> lines() throws Exception {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : json.toString().split("\n")) {
+        for (String line : json.text().split("\n")) {
             if (!line.isBlank()) {
                 lines.add(JSON.readTree(line));
             }
@@ -58,7 +43,7 @@ class JsonLogsTest extends GatewayTestSupport {
 
     private JsonNode lineContaining(String text) throws Exception {
         return lines().stream().filter(l -> l.path("message").asText().contains(text)).findFirst()
-                .orElseThrow(() -> new AssertionError("no line with " + text + " in " + json));
+                .orElseThrow(() -> new AssertionError("no line with " + text + " in " + json.text()));
     }
 
     @Test

@@ -21,8 +21,8 @@ class LayersTest {
 
     private static final List<List<String>> FLOORS = List.of(
             // infrastructure and the shared vocabulary
-            List.of("api", "config", "logging", "routes", "cluster", "storage", "crypto", "metrics"),
-            List.of("internals", "tenants", "providers"),
+            List.of("api", "config", "logging", "routes", "storage", "crypto", "metrics"),
+            List.of("internals", "tenants", "providers", "cluster"),
             List.of("agents", "sanspbx", "demo", "http"),
             List.of("numbers"),
             List.of("calls"),

@@ -4,15 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import java.io.StringWriter;
 
 import org.apache.camel.ProducerTemplate;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Layout;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -66,29 +59,19 @@ class LogsTest extends GatewayTestSupport {
     /** A value from outside with CR/LF (and a NUL) in it: one line in the text log, as the shipped layout writes it. */
     @Test
     void aValueWithLineBreaksLeavesOneLineInTheTextLog() throws Exception {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Layout<?> shipped = ((AbstractAppender) context.getConfiguration().getAppender("text")).getLayout();
-        StringWriter text = new StringWriter();
-        WriterAppender appender = WriterAppender.newBuilder().setName("text-layout-check").setTarget(text)
-                .setLayout(shipped).build();
-        appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, Level.INFO, null);
-        context.updateLoggers();
-        try {
+        String written;
+        try (LogCapture text = LogCapture.asShipped("text")) {
             Response refused = send("POST", "/calls/outbound", Map.of("agentId", AGENT, "leadId", LEAD,
                     "toPhone", "09000000001", "x\r\nX-Injected: yes\u0000", "1"));
             assertEquals(400, refused.status(), refused.body());
-        } finally {
-            context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-            context.updateLoggers();
-            appender.stop();
+            written = text.text();
         }
 
-        List<String> lines = text.toString().lines().toList();
-        assertTrue(lines.stream().noneMatch(l -> l.startsWith("X-Injected")), text.toString());
+        List<String> lines = written.lines().toList();
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("X-Injected")), written);
         assertTrue(lines.stream().anyMatch(l -> l.contains("[refused] 400") && l.contains("x\\r\\nX-Injected: yes?")),
-                text.toString());
-        assertTrue(text.toString().chars().noneMatch(c -> c == 0), "no NUL written");
+                written);
+        assertTrue(written.chars().noneMatch(c -> c == 0), "no NUL written");
     }
 
     @Test

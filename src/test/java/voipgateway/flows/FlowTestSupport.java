@@ -1,6 +1,5 @@
 package voipgateway.flows;
 
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,17 +28,13 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import voipgateway.ExternalMongo;
+import voipgateway.LogCapture;
 import voipgateway.Schema;
 import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
@@ -92,8 +87,7 @@ abstract class FlowTestSupport extends CamelTestSupport {
             List.of(), limits());
     /** The meters the routes count in ({@code gatewayMetrics}). */
     PrometheusMeterRegistry meters;
-    private final StringWriter logs = new StringWriter();
-    private WriterAppender logCapture;
+    private LogCapture logs;
     MongoClient client;
     MongoDatabase db;
     MongoCollection<Document> calls;
@@ -162,7 +156,7 @@ abstract class FlowTestSupport extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        captureLogs();
+        logs = new LogCapture("flow-" + getClass().getSimpleName());
         client = MongoClients.create(mongo.uri());
         db = client.getDatabase("voip");
         db.drop();
@@ -226,24 +220,12 @@ abstract class FlowTestSupport extends CamelTestSupport {
         if (client != null) {
             client.close();
         }
-        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-        logging.getConfiguration().getRootLogger().removeAppender(logCapture.getName());
-        logging.updateLoggers();
-        logCapture.stop();
+        logs.close();
     }
 
     /** What the routes logged in this test (level, logger's last name, message). */
     String capturedLogs() {
-        return logs.toString();
-    }
-
-    private void captureLogs() {
-        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-        logCapture = WriterAppender.newBuilder().setName("flow-" + getClass().getSimpleName()).setTarget(logs)
-                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c{1} - %m%n").build()).build();
-        logCapture.start();
-        logging.getConfiguration().getRootLogger().addAppender(logCapture, Level.ALL, null);
-        logging.updateLoggers();
+        return logs.text();
     }
 
     /** The agent's line (a number of {@link #account}) and the calling rules' verdict, given: a call starts at the ledger. */
