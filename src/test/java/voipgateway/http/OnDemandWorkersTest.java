@@ -41,7 +41,8 @@ class OnDemandWorkersTest {
             pool.execute(done::countDown);
             assertTrue(done.await(10, TimeUnit.SECONDS));
             // the thread has taken up its next wait once the pool counts no task in it
-            await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 0);
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> pool.getActiveCount() == 0);
         }
         assertEquals(1, pool.getLargestPoolSize(), "a fixed pool would have made 200 threads");
     }
