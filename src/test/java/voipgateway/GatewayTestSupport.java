@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -143,15 +145,27 @@ public abstract class GatewayTestSupport {
         logs = new LogCapture("secret-scan-" + getClass().getSimpleName());
         startPbx();
         dataDir = Files.createTempDirectory("voip-gateway-test");
-        port = AvailablePortFinder.getNextAvailable();
-        // the finder releases a port as it answers it: the same number can come twice
-        do {
-            brokerPort = AvailablePortFinder.getNextAvailable();
-        } while (brokerPort == port);
-        do {
-            managementPort = AvailablePortFinder.getNextAvailable();
-        } while (managementPort == port || managementPort == brokerPort);
+        // the finder releases a port as it answers it: the same number can come twice, also one a class fixed for
+        // itself and has not bound yet (its mongodb.embedded-port)
+        Set<Integer> taken = new HashSet<>();
+        properties().forEach((name, value) -> {
+            if (name.endsWith("port") && value.matches("[1-9][0-9]*")) {
+                taken.add(Integer.parseInt(value));
+            }
+        });
+        port = freePort(taken);
+        brokerPort = freePort(taken);
+        managementPort = freePort(taken);
         start();
+    }
+
+    /** A free port not among those taken, which it joins. */
+    private static int freePort(Set<Integer> taken) {
+        int free;
+        do {
+            free = AvailablePortFinder.getNextAvailable();
+        } while (!taken.add(free));
+        return free;
     }
 
     /** The SansPBX stand-in; a fixed port, so a test can stop it and start it again where the service expects it. */
@@ -239,14 +253,9 @@ public abstract class GatewayTestSupport {
         }
         settings.put("mongodb.uri", "mongodb://127.0.0.1:" + mongoPort);
         settings.put("voip.data-dir", Files.createDirectories(dataDir.resolve(name)).toString());
-        List<Integer> taken = new ArrayList<>(List.of(port, brokerPort, managementPort, Integer.parseInt(mongoPort)));
+        Set<Integer> taken = new HashSet<>(List.of(port, brokerPort, managementPort, Integer.parseInt(mongoPort)));
         for (String setting : new String[] {"port", "broker.embedded-port", "voip.management-port"}) {
-            int free;
-            do {
-                free = AvailablePortFinder.getNextAvailable();
-            } while (taken.contains(free));
-            taken.add(free);
-            settings.put(setting, Integer.toString(free));
+            settings.put(setting, Integer.toString(freePort(taken)));
         }
         return settings;
     }
