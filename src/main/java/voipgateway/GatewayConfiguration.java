@@ -136,7 +136,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         registry.bind("errorResponses", new ErrorResponses());
         // the adapters of routes/providers/*.yaml, as loaded now
-        ProviderAdapters adapters = providers.bind(context, cipher, metrics, onAnyWorker(vertx));
+        // where a provider request's route goes on once its answer (or a token) is in
+        Executor workers = onAnyWorker(vertx);
+        ProviderAdapters adapters = providers.bind(context, cipher, metrics, workers);
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
         CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock);
@@ -146,7 +148,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
         registry.bind("mongoOutage", (Predicate) MongoOutages::during);
         registry.bind("duplicateKey", (Predicate) MongoOutages::duplicateKey);
-        sansPbx.bind(context, db, cipher, clock, onAnyWorker(vertx), providers.longestRequest(), cacheEntries);
+        sansPbx.bind(context, db, cipher, clock, workers, providers.longestRequest(), cacheEntries);
 
         demoPbx.bind(registry, sansPbx.zone(), clock);
     }

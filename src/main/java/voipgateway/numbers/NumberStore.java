@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -208,10 +209,10 @@ public class NumberStore {
 
     /** A DID exists once; assignments are compare-and-sets on exact fields (an index answers them everywhere). */
     public static void createIndexes(MongoDatabase db) {
-        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("phoneNumber"), new IndexOptions().unique(true));
-        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("_id", "userId"), new IndexOptions().unique(true));
-        db.getCollection(Collections.NUMBERS).createIndex(Indexes.ascending("_id", "userId", "assignedAgentId"),
-                new IndexOptions().unique(true));
-        Collections.dropIfPresent(db.getCollection(Collections.NUMBERS), "assignedAgentId_1");
+        MongoCollection<Document> numbers = db.getCollection(Collections.NUMBERS);
+        numbers.createIndex(Indexes.ascending("phoneNumber"), new IndexOptions().unique(true));
+        numbers.createIndex(Indexes.ascending("_id", "userId"), new IndexOptions().unique(true));
+        numbers.createIndex(Indexes.ascending("_id", "userId", "assignedAgentId"), new IndexOptions().unique(true));
+        Collections.dropIfPresent(numbers, "assignedAgentId_1");
     }
 }

@@ -76,12 +76,10 @@ public final class BusConfiguration {
      * consumers start and stopped last, its queues' depths as gauges.
      */
     public void bind(CamelContext context, MongoDatabase db, GatewayMetrics metrics) throws Exception {
-        // what we send on the bus carries only headers we chose (application.properties sets these on the components)
-        context.getRegistry().bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(),
-                BUS_HEADERS));
-        context.getRegistry().bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(),
-                BUS_HEADERS));
         Registry registry = context.getRegistry();
+        // what we send on the bus carries only headers we chose (application.properties sets these on the components)
+        registry.bind("busMessageHeaders", new OutgoingHeaders(new JmsHeaderFilterStrategy(), BUS_HEADERS));
+        registry.bind("kafkaMessageHeaders", new OutgoingHeaders(new KafkaHeaderFilterStrategy(), BUS_HEADERS));
         String brokerUrl = url;
         if (broker != null) {
             EmbeddedBroker embedded = broker;
