@@ -40,20 +40,13 @@ import voipgateway.agents.AgentLines;
 import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.callbacks.DeferredCallbacks;
-import voipgateway.calls.CallStore;
-import voipgateway.calls.CallVersions;
-import voipgateway.calls.CallbackTokens;
-import voipgateway.calls.DialLedger;
-import voipgateway.calls.ExpiredClaims;
-import voipgateway.calls.Hangups;
+import voipgateway.calls.CallsConfiguration;
 import voipgateway.calls.Verdict;
+import voipgateway.config.Settings;
 import voipgateway.crypto.CredentialCipher;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.numbers.NumberStore;
-import voipgateway.pacing.LiveCalls;
-import voipgateway.pacing.Pacing;
-import voipgateway.pacing.ScheduledCalls;
-import voipgateway.pacing.Sweeper;
+import voipgateway.pacing.PacingConfiguration;
 import voipgateway.providers.ProviderAccount;
 import voipgateway.providers.ProviderAdapters;
 import voipgateway.providers.ProviderStore;
@@ -122,11 +115,6 @@ abstract class FlowTestSupport extends CamelTestSupport {
         return ProviderAccount.Limits.NONE;
     }
 
-    /** How long a call may last before the sweeper calls it unknown (voip.max-call-seconds + the grace). */
-    Duration longestCall() {
-        return Duration.ofHours(1);
-    }
-
     /** The shipped route files (under {@code routes/}) the flow runs through, besides error-handling.yaml. */
     abstract List<String> routeFiles();
 
@@ -140,7 +128,10 @@ abstract class FlowTestSupport extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext camel = super.createCamelContext();
+        // the shipped settings, as the service reads them, under these
+        camel.getPropertiesComponent().setLocation("file:application.properties");
         Properties settings = new Properties();
+        settings.put("port", "0");
         settings.put("mongodb.database", "voip");
         settings.put("calls.dead-letter.uri", "mock:dead-letter");
         settings.put("callbacks.dead-letter.uri", "mock:callbacks-dead-letter");
@@ -155,7 +146,7 @@ abstract class FlowTestSupport extends CamelTestSupport {
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) {
+    protected void bindToRegistry(Registry registry) throws Exception {
         logs = new LogCapture("flow-" + getClass().getSimpleName());
         client = MongoClients.create(mongo.uri());
         db = client.getDatabase("voip");
@@ -164,7 +155,6 @@ abstract class FlowTestSupport extends CamelTestSupport {
         ApiKeys.bootstrap(db, API_KEY);
         calls = db.getCollection(Collections.CALLS);
         Clock clock = Clock.systemUTC();
-        Duration lease = Duration.ofSeconds(60);
         CredentialCipher cipher = new CredentialCipher("a test key of enough length");
         registry.bind("mongo", client);
         registry.bind("errorResponses", new ErrorResponses());
@@ -179,23 +169,13 @@ abstract class FlowTestSupport extends CamelTestSupport {
         registry.bind("agentStore", new AgentStore());
         registry.bind("numberStore", new NumberStore());
         registry.bind("providerStore", new ProviderStore(cipher, new ProviderAdapters(), ProviderAccount.Limits.NONE));
-        registry.bind("scheduledCalls", new ScheduledCalls(clock));
-        ExpiredClaims expiredClaims = new ExpiredClaims(lease, Duration.ZERO, clock, calls);
-        registry.bind("expiredClaims", expiredClaims);
-        LiveCalls liveCalls = new LiveCalls(db.getCollection(Collections.LIVE_CALLS));
-        registry.bind("liveCalls", liveCalls);
-        registry.bind("pacing", new Pacing(db, liveCalls, expiredClaims, clock, longestCall(), Duration.ZERO));
-        registry.bind("sweeper", new Sweeper());
+        // the calls' and the pacing's beans bound as the service binds them, from the settings
+        Settings settings = new Settings(context().getPropertiesComponent());
+        CallsConfiguration.Bound callBeans = new CallsConfiguration(settings).bind(context(), db, cipher, clock);
+        new PacingConfiguration(settings).bind(context(), db, callBeans.expiredClaims(), clock);
         // one instance: it always holds the lease (voipgateway.cluster)
         registry.bind("leaderOnly", new RoutePolicySupport() {
         });
-        CallVersions versions = new CallVersions(calls);
-        CallStore callStore = new CallStore("", "https://gateway.example/callbacks/{provider}/status",
-                new CallbackTokens(cipher));
-        registry.bind("callStore", callStore);
-        registry.bind("callVersions", versions);
-        registry.bind("hangups", new Hangups(clock));
-        registry.bind("dialLedger", new DialLedger(lease, calls, versions, callStore, clock, context()));
     }
 
     @Override

@@ -34,12 +34,7 @@ class SweeperFlowTest extends FlowTestSupport {
     @Override
     Map<String, String> settings() {
         return Map.of("voip.sweeper-period-ms", "300", "voip.live-calls-write-ms", "1000", "voip.claim-check-ms",
-                "1000");
-    }
-
-    @Override
-    Duration longestCall() {
-        return Duration.ofSeconds(3);
+                "1000", "voip.max-call-seconds", "2", "voip.call-grace-seconds", "1");
     }
 
     @Override
