@@ -93,8 +93,14 @@ class OnDemandWorkersTest {
             Set<String> threads = ConcurrentHashMap.newKeySet();
             // one task after the other: Vert.x's own fixed pool starts a new thread for each until it has 100
             for (int i = 0; i < 40; i++) {
-                vertx.executeBlocking(() -> threads.add(Thread.currentThread().getName()), false)
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                Thread worker = vertx.executeBlocking(() -> {
+                    threads.add(Thread.currentThread().getName());
+                    return Thread.currentThread();
+                }, false).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                // the task's answer comes before its thread is counted idle: the next waits until it is back in line
+                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> worker.getState() == Thread.State.TIMED_WAITING
+                                || worker.getState() == Thread.State.WAITING);
             }
             assertTrue(threads.size() <= 2, "worker threads for 40 tasks one after the other: " + threads);
         } finally {
