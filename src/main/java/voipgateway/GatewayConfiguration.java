@@ -20,6 +20,7 @@ import voipgateway.agents.AgentStore;
 import voipgateway.api.ErrorResponses;
 import voipgateway.api.Json;
 import voipgateway.callbacks.CallbacksConfiguration;
+import voipgateway.calls.CallEvents;
 import voipgateway.calls.CallsConfiguration;
 import voipgateway.cluster.ClusterConfiguration;
 import voipgateway.compliance.ComplianceConfiguration;
@@ -46,6 +47,7 @@ import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.TenantsConfiguration;
+import voipgateway.webhooks.WebhooksConfiguration;
 
 /**
  * Binds the beans the YAML routes use, from application.properties (each value overridable by an environment
@@ -69,6 +71,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         PacingConfiguration pacing = new PacingConfiguration(settings);
         SansPbxConfiguration sansPbx = new SansPbxConfiguration(settings);
         BusConfiguration bus = new BusConfiguration(settings, dataDir);
+        WebhooksConfiguration webhooks = new WebhooksConfiguration(settings);
         checkRouteSettings(settings, providers.longestRequest().toMillis());
         HttpConfiguration http = new HttpConfiguration(settings);
         CallbacksConfiguration callbacks = new CallbacksConfiguration(sansPbx.zone(), http.publicBaseUrl());
@@ -141,9 +144,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderAdapters adapters = providers.bind(context, cipher, metrics, workers);
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
-        CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock);
+        // a call's status changes make events for its tenant's webhooks, in the same write
+        CallEvents events = webhooks.bind(context, db, cipher, metrics, workers, clock, cacheAge, cacheEntries);
+        CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock, events);
         compliance.bind(registry, db, clock, cacheAge, cacheEntries);
-        pacing.bind(context, db, callBeans.expiredClaims(), clock);
+        pacing.bind(context, db, callBeans, clock);
         callbacks.bind(registry, adapters, callBeans.callbackTokens(), cipher);
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)
         registry.bind("mongoOutage", (Predicate) MongoOutages::during);

@@ -9,6 +9,7 @@ import voipgateway.pacing.Pacing;
 import voipgateway.pacing.ScheduledCalls;
 import voipgateway.providers.ProviderStore;
 import voipgateway.tenants.ApiKeys;
+import voipgateway.webhooks.WebhooksConfiguration;
 
 /** The indexes and migrations of every collection, each defined by the package that owns the collection. */
 public final class Schema {
@@ -25,6 +26,7 @@ public final class Schema {
         ScheduledCalls.createIndexes(db);
         DoNotCallLists.createIndexes(db);
         ApiKeys.createIndexes(db);
+        WebhooksConfiguration.createIndexes(db);
         AgentStore.migrateLines(db);
     }
 }

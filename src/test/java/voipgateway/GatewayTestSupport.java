@@ -109,7 +109,7 @@ public abstract class GatewayTestSupport {
             answered.stream().filter(a -> a != null && a.contains(secret)).findFirst()
                     .ifPresent(a -> leaks.add("an answer holds " + secret + ": " + a));
             for (String name : new String[] {"voipproviders", "voipnumbers", "agents", "calls", "orphancallbacks",
-                    "tenants", "apikeys", "sanspbxtokens"}) {
+                    "tenants", "apikeys", "sanspbxtokens", "webhooks", "webhook_deliveries"}) {
                 // in batches: the embedded server answers a find without one in a single reply, which the driver
                 // refuses beyond 48 MB (the benchmarks' 200,000 stored calls)
                 for (org.bson.Document document : db().getCollection(name).find().batchSize(1000)) {

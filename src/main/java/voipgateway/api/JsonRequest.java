@@ -163,4 +163,25 @@ public final class JsonRequest {
         }
         throw ApiException.badRequest(field, field + " must be a positive whole number");
     }
+
+    /** A required array of 1 to {@code max} strings, each one of {@code allowed}, without repeats. */
+    public java.util.List<String> oneOf(String field, java.util.Collection<String> allowed, int max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(field, field + " is required");
+        }
+        if (!node.isArray() || node.isEmpty() || node.size() > max) {
+            throw ApiException.badRequest(field, field + " must be an array of 1 to " + max + " strings");
+        }
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual() || !allowed.contains(item.asText())) {
+                throw ApiException.badRequest(field, field + " may hold only " + new java.util.TreeSet<>(allowed));
+            }
+            if (!values.contains(item.asText())) {
+                values.add(item.asText());
+            }
+        }
+        return values;
+    }
 }

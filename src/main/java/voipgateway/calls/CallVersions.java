@@ -24,9 +24,16 @@ public class CallVersions {
     private static final FindOneAndUpdateOptions AFTER = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
 
     private final MongoCollection<Document> calls;
+    private final CallEvents events;
 
     public CallVersions(MongoCollection<Document> calls) {
+        this(calls, CallEvents.NONE);
+    }
+
+    /** {@code events}: a status change's event is written with it (the call's outbox). */
+    public CallVersions(MongoCollection<Document> calls, CallEvents events) {
         this.calls = calls;
+        this.events = events;
     }
 
     /** A change's outcome: the call as stored now, and whether this change was written. */
@@ -44,10 +51,12 @@ public class CallVersions {
             if (update == null) {
                 return new Written(call, false);
             }
+            update = events.withEvent(call, update);
             Integer version = call.getInteger(VERSION);
             Document after = calls.findOneAndUpdate(MongoRequests.match("_id", call.getObjectId("_id"), VERSION, version),
                     Updates.combine(update, Updates.set(VERSION, version == null ? 1 : version + 1)), AFTER);
             if (after != null) {
+                events.written(after);
                 return new Written(after, true);
             }
             call = read(callId);

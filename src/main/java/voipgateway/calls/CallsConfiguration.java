@@ -28,23 +28,29 @@ public final class CallsConfiguration {
     }
 
     /** What the callbacks and the pacing use of the calls. */
-    public record Bound(CallbackTokens callbackTokens, ExpiredClaims expiredClaims) {
+    public record Bound(CallbackTokens callbackTokens, ExpiredClaims expiredClaims, CallEvents events) {
     }
 
-    /** callStore, callVersions, hangups, cancellations, dialLedger, expiredClaims. */
+    /** The same, for calls whose changes make no events (no webhooks). */
     public Bound bind(CamelContext context, MongoDatabase db, CredentialCipher cipher, Clock clock) {
+        return bind(context, db, cipher, clock, CallEvents.NONE);
+    }
+
+    /** callStore, callVersions, hangups, cancellations, dialLedger, expiredClaims, callEvents. */
+    public Bound bind(CamelContext context, MongoDatabase db, CredentialCipher cipher, Clock clock, CallEvents events) {
         Registry registry = context.getRegistry();
         MongoCollection<Document> calls = db.getCollection(Collections.CALLS);
         CallbackTokens callbackTokens = new CallbackTokens(cipher);
         CallStore callStore = new CallStore(voiceUrl, statusCallbackUrl, callbackTokens);
         registry.bind("callStore", callStore);
-        CallVersions callVersions = new CallVersions(calls);
+        registry.bind("callEvents", events);
+        CallVersions callVersions = new CallVersions(calls, events);
         registry.bind("callVersions", callVersions);
         registry.bind("hangups", new Hangups(clock));
         registry.bind("cancellations", new Cancellations());
-        registry.bind("dialLedger", new DialLedger(claim, calls, callVersions, callStore, clock, context));
+        registry.bind("dialLedger", new DialLedger(claim, calls, callVersions, callStore, clock, context, events));
         ExpiredClaims expiredClaims = new ExpiredClaims(claim, claimGrace, clock, calls);
         registry.bind("expiredClaims", expiredClaims);
-        return new Bound(callbackTokens, expiredClaims);
+        return new Bound(callbackTokens, expiredClaims, events);
     }
 }

@@ -52,11 +52,18 @@ public class DialLedger {
     private final CallStore callStore;
     private final Clock clock;
     private final CamelContext camel;
+    private final CallEvents events;
     /** Each adapter's dial route ({@code direct:<adapter>-dial}), called without holding the thread. */
     private final Map<String, AsyncRoute> adapters = new ConcurrentHashMap<>();
 
     public DialLedger(Duration lease, MongoCollection<Document> calls, CallVersions versions, CallStore callStore,
             Clock clock, CamelContext camel) {
+        this(lease, calls, versions, callStore, clock, camel, CallEvents.NONE);
+    }
+
+    public DialLedger(Duration lease, MongoCollection<Document> calls, CallVersions versions, CallStore callStore,
+            Clock clock, CamelContext camel, CallEvents events) {
+        this.events = events;
         this.lease = lease;
         this.calls = calls;
         this.versions = versions;
@@ -92,13 +99,17 @@ public class DialLedger {
             @ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
         ObjectId id = new ObjectId();
         String claim = UUID.randomUUID().toString();
-        Document entry = DialChanges.entry(id, claim, request, number, new ObjectId(account.id()), verdict);
+        Document entry = events.withEvent(tenant,
+                DialChanges.entry(id, claim, request, number, new ObjectId(account.id()), verdict));
         // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
         Document found = calls.findOneAndUpdate(MongoRequests.match("userId", tenant, "idempotencyKey", key),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))
                         .toList()), UPSERT);
         exchange.setProperty("call", found);
         exchange.setProperty("callId", found.getObjectId("_id"));
+        if (found.getObjectId("_id").equals(id)) {
+            events.written(found);
+        }
         DialTicket ticket = decide(found, id, claim, request, verdict, exchange);
         exchange.setProperty("dialTicket", ticket);
         if (exchange.getProperty("storedResponse") == null) {

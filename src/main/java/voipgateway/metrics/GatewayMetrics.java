@@ -73,4 +73,16 @@ public class GatewayMetrics {
     public void gauge(String name, String description, String tagName, String tagValue, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tag(tagName, tagValue).register(registry);
     }
+
+    /** A webhook delivery attempt: delivered (2xx), retryable (no answer, 429, 5xx) or refused (another answer). */
+    public void webhookAttempt(String result, Duration took) {
+        Timer.builder("voip.webhook.attempts").description("Webhook delivery attempts: latency by result")
+                .tag("result", result).serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(took);
+    }
+
+    /** A webhook delivery's outcome: delivered, failed, or retried (one more attempt scheduled). */
+    public void webhookDelivery(String outcome) {
+        Counter.builder("voip.webhook.deliveries").description("Webhook deliveries by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
 }

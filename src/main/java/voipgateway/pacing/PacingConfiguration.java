@@ -6,6 +6,7 @@ import java.time.Duration;
 import com.mongodb.client.MongoDatabase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import voipgateway.calls.CallsConfiguration;
 import voipgateway.calls.ExpiredClaims;
 import voipgateway.config.Settings;
 import voipgateway.storage.Collections;
@@ -23,9 +24,10 @@ public final class PacingConfiguration {
     }
 
     /** scheduledCalls, liveCalls, pacing, sweeper. Bound after the storage, so LiveCalls stops first and stores what is pending. */
-    public void bind(CamelContext context, MongoDatabase db, ExpiredClaims expiredClaims, Clock clock) throws Exception {
+    public void bind(CamelContext context, MongoDatabase db, CallsConfiguration.Bound calls, Clock clock) throws Exception {
+        ExpiredClaims expiredClaims = calls.expiredClaims();
         Registry registry = context.getRegistry();
-        registry.bind("scheduledCalls", new ScheduledCalls(clock));
+        registry.bind("scheduledCalls", new ScheduledCalls(clock, calls.events()));
         LiveCalls liveCalls = new LiveCalls(db.getCollection(Collections.LIVE_CALLS));
         context.addService(liveCalls, true, true);
         registry.bind("liveCalls", liveCalls);

@@ -17,6 +17,7 @@ import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.calls.CallChange;
+import voipgateway.calls.CallEvents;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
@@ -38,9 +39,11 @@ public class ScheduledCalls {
     private static final int BATCH = 100;
 
     private final Clock clock;
+    private final CallEvents events;
 
-    public ScheduledCalls(Clock clock) {
+    public ScheduledCalls(Clock clock, CallEvents events) {
         this.clock = clock;
+        this.events = events;
     }
 
     /** The call's entry, written (again) whenever a scheduled call is seen through its key. */
@@ -140,7 +143,7 @@ public class ScheduledCalls {
         body.put("scheduledFor", due.toString());
         body.put("firstCallId", first.toHexString());
         body.put("attempt", attempt + 1);
-        return retry.append("response", DialChanges.storedResponse(202, body));
+        return events.withEvent(call.getString("userId"), retry.append("response", DialChanges.storedResponse(202, body)));
     }
 
     /** A retry's entry for the scheduler. */

@@ -28,7 +28,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * ({@link #connectionWaitMillis}), so a refused or silent connect fails as such first; once the request is
  * sent, the provider may stay silent for {@code responseMillis}.</li>
  * <li>Of the answer, only its status ({@code CamelHttpResponseCode}) and body are kept: a provider's headers never
- * reach our messages (nor, through them, our answers). Nor do the request's own (its credentials among them): the
+ * reach our messages (nor, through them, our answers); its {@code Retry-After} is kept as property
+ * {@code answerRetryAfter}. Nor do the request's own (its credentials among them): the
  * answer comes back on the message the request was built on.</li>
  * </ul>
  */
@@ -74,5 +75,7 @@ public class ProviderHttpBinding extends DefaultVertxHttpBinding {
     public void populateResponseHeaders(Exchange exchange, HttpResponse<Buffer> response,
             HeaderFilterStrategy strategy) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
+        // when to ask again, for who reads it (webhook deliveries); a property, so it never reaches an answer of ours
+        exchange.setProperty("answerRetryAfter", response.getHeader("Retry-After"));
     }
 }

@@ -26,6 +26,13 @@ public final class BrokerConnections {
         return new CachingConnectionFactory(connections);
     }
 
+    /** The same broker, its consumers given no messages ahead of the one they are working on. */
+    public static String withoutPrefetch(String url) {
+        String option = url.startsWith("amqp://") || url.startsWith("amqps://") ? "jms.prefetchPolicy.all=0"
+                : "consumerWindowSize=0";
+        return url + (url.contains("?") ? "&" : "?") + option;
+    }
+
     /**
      * Closes the shared connection when Camel stops. Added after the embedded broker, it stops before it (services
      * stop in reverse order): a normal shutdown then finds no broken connection to report.

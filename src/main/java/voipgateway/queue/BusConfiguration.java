@@ -25,13 +25,17 @@ import voipgateway.metrics.GatewayMetrics;
 public final class BusConfiguration {
 
     /** Headers a message of ours may carry on the bus. */
-    private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field"};
+    private static final String[] BUS_HEADERS = {"requestId", "callId", "reason", "error", "field",
+        BusConfiguration.DELIVER_AT};
+    /** Artemis's own property: the message is delivered at this time (epoch milliseconds), not before. */
+    public static final String DELIVER_AT = "_AMQ_SCHED_DELIVERY";
 
     private final String url;
     private final int embeddedPort;
     private final String callsQueue;
     private final String tenantQueuePrefix;
     private final String callbacksQueue;
+    private final List<String> workQueues;
     private final boolean perTenant;
     private final Path dataDir;
     private String[] credentials;
@@ -45,6 +49,8 @@ public final class BusConfiguration {
         tenantQueuePrefix = settings.text("voip.queue.tenant-queue-prefix", "voip.calls.");
         callbacksQueue = settings.text("broker.callbacks-queue", "voip.status-callbacks");
         perTenant = settings.flag("voip.queue.per-tenant");
+        workQueues = List.of(settings.text("broker.webhook-events-queue", "voip.webhook-events"),
+                settings.text("broker.webhook-deliveries-queue", "voip.webhook-deliveries"));
         credentials = new String[] {settings.text("broker.username", ""), settings.text("broker.password", "")};
         this.dataDir = dataDir;
     }
@@ -58,7 +64,8 @@ public final class BusConfiguration {
         // to whatever holds it
         Ports.requireFree("127.0.0.1", embeddedPort, "BROKER_EMBEDDED_PORT (or BROKER_URL for a running broker)");
         credentials = EmbeddedBroker.credentials(credentials[0], credentials[1], dataDir);
-        broker = new EmbeddedBroker(dataDir, embeddedPort, callsQueue, tenantQueuePrefix, callbacksQueue, credentials);
+        broker = new EmbeddedBroker(dataDir, embeddedPort, callsQueue, tenantQueuePrefix, callbacksQueue, workQueues,
+                credentials);
         started = CompletableFuture.runAsync(broker::start, task -> new Thread(task, "embedded-broker-start").start());
         return broker;
     }
@@ -72,7 +79,7 @@ public final class BusConfiguration {
     }
 
     /**
-     * jmsConnectionFactory, queuedCalls, tenantQueues; the embedded broker (embeddedBroker) awaited before the
+     * jmsConnectionFactory, unbufferedConnectionFactory, queuedCalls, tenantQueues; the embedded broker (embeddedBroker) awaited before the
      * consumers start and stopped last, its queues' depths as gauges.
      */
     public void bind(CamelContext context, MongoDatabase db, GatewayMetrics metrics) throws Exception {
@@ -98,7 +105,7 @@ public final class BusConfiguration {
                 }
             });
             registry.bind("embeddedBroker", embedded);
-            for (String queue : List.of(callsQueue, callbacksQueue)) {
+            for (String queue : List.of(callsQueue, callbacksQueue, workQueues.get(0), workQueues.get(1))) {
                 for (String name : List.of(queue, queue + ".dead-letter")) {
                     metrics.gauge("voip.queue.depth", "Messages waiting on an embedded broker queue", "queue", name,
                             () -> embedded.depth(name));
@@ -109,6 +116,11 @@ public final class BusConfiguration {
         CachingConnectionFactory connections = BrokerConnections.forUrl(brokerUrl, credentials[0], credentials[1]);
         registry.bind("jmsConnectionFactory", connections);
         context.addService(BrokerConnections.closing(connections), true, true);
+        // webhook attempts: a consumer takes one message at a time, so one held by a slow endpoint holds no other
+        CachingConnectionFactory oneAtATime = BrokerConnections.forUrl(BrokerConnections.withoutPrefetch(brokerUrl),
+                credentials[0], credentials[1]);
+        registry.bind("unbufferedConnectionFactory", oneAtATime);
+        context.addService(BrokerConnections.closing(oneAtATime), true, true);
         registry.bind("queuedCalls", new QueuedCalls());
         registry.bind("tenantQueues", new TenantQueues(context, db.getCollection("tenants"), perTenant));
     }

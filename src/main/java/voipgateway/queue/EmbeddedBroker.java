@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Set;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -41,12 +42,15 @@ public class EmbeddedBroker extends ServiceSupport {
     private final String callsQueue;
     private final String tenantCallsQueues;
     private final String callbacksQueue;
+    private final List<String> workQueues;
     private final String username;
     private final String password;
     private EmbeddedActiveMQ broker;
 
+    /** {@code workQueues}: other queues whose messages are redelivered with back-off, never dropped. */
     public EmbeddedBroker(Path dataDir, int port, String callsQueue, String tenantCallsQueuePrefix,
-            String callbacksQueue, String[] credentials) {
+            String callbacksQueue, List<String> workQueues, String[] credentials) {
+        this.workQueues = workQueues;
         this.dir = dataDir.resolve("artemis");
         this.port = port;
         this.callsQueue = callsQueue;
@@ -104,8 +108,9 @@ public class EmbeddedBroker extends ServiceSupport {
         config.addAcceptorConfiguration("tcp", url());
         // call requests: a rolled-back one comes back after a growing delay
         // (and each tenant's own: voip.queue.per-tenant)
-        for (String calls : List.of(callsQueue, tenantCallsQueues)) {
-            config.addAddressSetting(calls, neverDropped(callsQueue).setRedeliveryDelay(1000)
+        for (String calls : Stream.concat(Stream.of(callsQueue, tenantCallsQueues),
+                workQueues.stream()).toList()) {
+            config.addAddressSetting(calls, neverDropped(calls.equals(tenantCallsQueues) ? callsQueue : calls).setRedeliveryDelay(1000)
                     .setRedeliveryMultiplier(2).setMaxRedeliveryDelay(60_000));
         }
         // deferred status callbacks: a rolled-back one (a stop mid-apply) comes back first, so their order holds

@@ -172,7 +172,7 @@ abstract class FlowTestSupport extends CamelTestSupport {
         // the calls' and the pacing's beans bound as the service binds them, from the settings
         Settings settings = new Settings(context().getPropertiesComponent());
         CallsConfiguration.Bound callBeans = new CallsConfiguration(settings).bind(context(), db, cipher, clock);
-        new PacingConfiguration(settings).bind(context(), db, callBeans.expiredClaims(), clock);
+        new PacingConfiguration(settings).bind(context(), db, callBeans, clock);
         // one instance: it always holds the lease (voipgateway.cluster)
         registry.bind("leaderOnly", new RoutePolicySupport() {
         });
