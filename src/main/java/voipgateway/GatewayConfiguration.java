@@ -21,6 +21,7 @@ import voipgateway.api.ErrorResponses;
 import voipgateway.api.Json;
 import voipgateway.callbacks.CallbacksConfiguration;
 import voipgateway.calls.CallEvents;
+import voipgateway.campaigns.CampaignsConfiguration;
 import voipgateway.calls.CallsConfiguration;
 import voipgateway.cluster.ClusterConfiguration;
 import voipgateway.compliance.ComplianceConfiguration;
@@ -72,6 +73,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         SansPbxConfiguration sansPbx = new SansPbxConfiguration(settings);
         BusConfiguration bus = new BusConfiguration(settings, dataDir);
         WebhooksConfiguration webhooks = new WebhooksConfiguration(settings);
+        CampaignsConfiguration campaigns = new CampaignsConfiguration(settings);
         checkRouteSettings(settings, providers.longestRequest().toMillis());
         HttpConfiguration http = new HttpConfiguration(settings);
         CallbacksConfiguration callbacks = new CallbacksConfiguration(sansPbx.zone(), http.publicBaseUrl());
@@ -148,6 +150,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         CallEvents events = webhooks.bind(context, db, cipher, metrics, workers, clock, cacheAge, cacheEntries);
         CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock, events);
         compliance.bind(registry, db, clock, cacheAge, cacheEntries);
+        campaigns.bind(registry, db, clock);
         pacing.bind(context, db, callBeans, clock);
         callbacks.bind(registry, adapters, callBeans.callbackTokens(), cipher);
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)

@@ -3,6 +3,7 @@ package voipgateway;
 import com.mongodb.client.MongoDatabase;
 import voipgateway.agents.AgentStore;
 import voipgateway.calls.CallStore;
+import voipgateway.campaigns.CampaignsConfiguration;
 import voipgateway.compliance.DoNotCallLists;
 import voipgateway.numbers.NumberStore;
 import voipgateway.pacing.Pacing;
@@ -27,6 +28,7 @@ public final class Schema {
         DoNotCallLists.createIndexes(db);
         ApiKeys.createIndexes(db);
         WebhooksConfiguration.createIndexes(db);
+        CampaignsConfiguration.createIndexes(db);
         AgentStore.migrateLines(db);
     }
 }

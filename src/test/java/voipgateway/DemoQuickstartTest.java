@@ -77,6 +77,52 @@ class DemoQuickstartTest extends GatewayTestSupport {
         return lines;
     }
 
+    /** The README's campaign walk-through: twenty leads as CSV, a webhook at the demo's receiver taking its events. */
+    @Test
+    void aCampaignOfTwentyLeadsWithItsEventsAtTheDemoWebhookReceiver() throws Exception {
+        Response added = send("POST", "/voip/add-provider", simulatorProviderBody());
+        assertTrue(added.status() == 201 || added.status() == 200, added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
+        Response webhook = send("POST", "/webhooks", Map.of("url", "http://localhost:" + port + "/simulator/webhooks",
+                "events", List.of("campaign.started", "campaign.completed", "call.completed")));
+        assertEquals(201, webhook.status(), webhook.body());
+        String secret = webhook.json().get("secret").asText();
+        StringBuilder csv = new StringBuilder("leadId,toPhone\n");
+        for (int i = 1; i <= 20; i++) {
+            csv.append(String.format("lead-%02d,0900000%04d%n", i, i));
+        }
+        Response created = sendRaw("POST", "/campaigns?name=demo&agentId=" + AGENT + "&maxConcurrentCalls=5",
+                "text/csv", csv.toString());
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().get("id").asText();
+        assertEquals(200, send("POST", "/campaigns/" + id + "/start", null).status());
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "completed".equals(send("GET", "/campaigns/" + id, null).json().get("status").asText()));
+        assertEquals(20, send("GET", "/campaigns/" + id, null).json().at("/counts/completed").asInt());
+        assertEquals(21, send("GET", "/campaigns/" + id + "/results.csv", null).body().lines().count());
+        JsonNode inbox = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> send("GET", "/simulator/webhooks", null).json(), taken -> taken.toString()
+                        .contains("campaign.completed"));
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        java.util.Set<String> calls = new java.util.HashSet<>();
+        for (JsonNode delivery : inbox) {
+            String body = JSON.writeValueAsString(delivery.get("event"));
+            new com.standardwebhooks.Webhook(secret).verify(body, Map.of(
+                    "webhook-id", List.of(delivery.get("webhook-id").asText()),
+                    "webhook-timestamp", List.of(delivery.get("webhook-timestamp").asText()),
+                    "webhook-signature", List.of(delivery.get("webhook-signature").asText())));
+            types.add(delivery.at("/event/type").asText());
+            if (id.equals(delivery.at("/event/data/campaignId").asText()) && delivery.at("/event/data/callId")
+                    .isTextual()) {
+                calls.add(delivery.at("/event/data/callId").asText());
+            }
+        }
+        assertEquals(java.util.Set.of("call.completed", "campaign.completed", "campaign.started"), types);
+        assertEquals(20, calls.size());
+    }
+
     @Test
     void theSimulatorRefusesWrongCredentials() throws Exception {
         Map<String, Object> provider = simulatorProviderBody();

@@ -420,7 +420,12 @@ public abstract class GatewayTestSupport {
 
     /** Adds the spec's account and gives its DID to {@link #AGENT}; answers the number id. */
     protected String providerWithAgent() throws Exception {
-        Response added = send("POST", "/voip/add-provider", providerBody());
+        return lineOf(providerBody());
+    }
+
+    /** Adds this account and gives its DID to {@link #AGENT}; answers the number id. */
+    protected String lineOf(Map<String, Object> account) throws Exception {
+        Response added = send("POST", "/voip/add-provider", account);
         if (added.status() != 201) {
             throw new AssertionError("add-provider failed: " + added);
         }

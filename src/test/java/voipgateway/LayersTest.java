@@ -28,7 +28,7 @@ class LayersTest {
             List.of("calls"),
             List.of("compliance", "queue"),
             List.of("pacing", "callbacks", "health", "webhooks"),
-            List.of("simulator"));
+            List.of("simulator", "campaigns"));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?voipgateway\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     @Test

@@ -142,14 +142,7 @@ class ProviderSimulatorTest extends GatewayTestSupport {
     }
 
     private void sansPbxAccountOnTheSimulator() throws Exception {
-        String base = "http://127.0.0.1:" + simulatorPort + "/pbxadmin/sanpbxapi/";
-        Map<String, Object> account = providerBody();
-        account.put("tokenEndpoint", base + "gentoken");
-        account.put("dialEndpoint", base + "dialcall");
-        Response added = send("POST", "/voip/add-provider", account);
-        assertEquals(201, added.status(), added.body());
-        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
-                Map.of("agentId", AGENT)).status());
+        lineOf(voipgateway.simulator.LoopbackSimulator.sansPbxAccount(simulatorPort));
     }
 
     private com.fasterxml.jackson.databind.JsonNode counts() throws Exception {

@@ -164,6 +164,12 @@ public final class JsonRequest {
         throw ApiException.badRequest(field, field + " must be a positive whole number");
     }
 
+    /** A field as given (null when absent or null), for a caller that reads its own shape. */
+    public JsonNode node(String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : node;
+    }
+
     /** A required array of 1 to {@code max} strings, each one of {@code allowed}, without repeats. */
     public java.util.List<String> oneOf(String field, java.util.Collection<String> allowed, int max) {
         JsonNode node = root.get(field);

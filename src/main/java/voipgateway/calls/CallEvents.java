@@ -18,12 +18,15 @@ import org.bson.conversions.Bson;
  * {@code type}, {@code at}, and what the status carried), so a change is never stored without its event nor an event
  * sent for a change that was not stored. Once written, the call is handed to the relay, which puts the events on
  * the broker and then removes them from the outbox; an outbox left behind (a crash, the broker down) is found and
- * sent again. Only a tenant with a webhook for the event's type pays for this.
+ * sent again. Only a tenant with a webhook for the event's type pays for this, and a campaign's calls (their events
+ * move the campaign on).
  */
 public final class CallEvents {
 
     public static final String OUTBOX = "outbox";
     public static final String SEQUENCE = "eventSequence";
+    /** A campaign's call ({@code campaignId}, {@code campaignLead}, {@code campaignAttempt}): its events always go out. */
+    public static final String CAMPAIGN = "campaignId";
     /** What a status change carries into its event, when the change sets it. */
     private static final List<String> CARRIED = List.of("reason", "durationSeconds", "endReason", "answeredAt",
             "endedAt", "scheduledFor", "attempt");
@@ -59,7 +62,8 @@ public final class CallEvents {
 
     /** The update with the event of the status it sets added, or as it is when it makes none this tenant wants. */
     Bson withEvent(Document call, Bson update) {
-        if (call.getString("userId") == null || !wanted.test(call.getString("userId"), null)) {
+        boolean campaign = call.get(CAMPAIGN) != null;
+        if (call.getString("userId") == null || !campaign && !wanted.test(call.getString("userId"), null)) {
             // most writes: a tenant without webhooks, whose update is not even looked at
             return update;
         }
@@ -75,24 +79,24 @@ public final class CallEvents {
                 changed.append(field, value);
             }
         });
-        Document entry = event(call.getString("userId"), call.getInteger(SEQUENCE, 0), status.asString().getValue(),
-                changed);
+        Document entry = event(call.getString("userId"), campaign, call.getInteger(SEQUENCE, 0),
+                status.asString().getValue(), changed);
         return entry == null ? update : Updates.combine(update, Updates.push(OUTBOX, entry),
                 Updates.set(SEQUENCE, entry.getInteger("seq")));
     }
 
     /** A call written whole (a new entry, a retry) with the event of its first status, if it makes one. */
     public Document withEvent(String tenant, Document call) {
-        Document entry = event(tenant, 0, call.getString("status"), call);
+        Document entry = event(tenant, call.get(CAMPAIGN) != null, 0, call.getString("status"), call);
         if (entry != null) {
             call.append(OUTBOX, List.of(entry)).append(SEQUENCE, 1);
         }
         return call;
     }
 
-    private Document event(String tenant, int sequence, String status, Document carrier) {
+    private Document event(String tenant, boolean campaign, int sequence, String status, Document carrier) {
         String type = type(status, carrier.get("reason") instanceof String reason ? reason : null);
-        if (type == null || tenant == null || !wanted.test(tenant, type)) {
+        if (type == null || tenant == null || !campaign && !wanted.test(tenant, type)) {
             return null;
         }
         Document entry = new Document("seq", sequence + 1).append("type", type).append("at", new Date())

@@ -42,6 +42,8 @@ import voipgateway.storage.MongoRequests;
 public class DialLedger {
 
     public static final String DEFAULT_TENANT = "default";
+    /** Property: a campaign's lead being dialled ({@code campaignId}, {@code campaignLead}, {@code campaignAttempt}). */
+    public static final String CAMPAIGN_CALL = "campaignCall";
     private static final FindOneAndUpdateOptions UPSERT = new FindOneAndUpdateOptions().upsert(true)
             .returnDocument(ReturnDocument.AFTER);
 
@@ -99,8 +101,12 @@ public class DialLedger {
             @ExchangeProperty("verdict") Verdict verdict, Exchange exchange) {
         ObjectId id = new ObjectId();
         String claim = UUID.randomUUID().toString();
-        Document entry = events.withEvent(tenant,
-                DialChanges.entry(id, claim, request, number, new ObjectId(account.id()), verdict));
+        Document entry = DialChanges.entry(id, claim, request, number, new ObjectId(account.id()), verdict);
+        Document campaign = exchange.getProperty(CAMPAIGN_CALL, Document.class);
+        if (campaign != null) {
+            entry.putAll(campaign);
+        }
+        events.withEvent(tenant, entry);
         // {userId, idempotencyKey} is a unique index: one lookup, and at most one entry per key
         Document found = calls.findOneAndUpdate(MongoRequests.match("userId", tenant, "idempotencyKey", key),
                 Updates.combine(entry.entrySet().stream().map(e -> Updates.setOnInsert(e.getKey(), e.getValue()))

@@ -25,10 +25,12 @@ public final class ComplianceConfiguration {
         dncNumbersInMemory = (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000);
     }
 
-    /** callingPolicy, doNotCall. */
+    /** callingPolicy, doNotCall, doNotCallLists. */
     public void bind(Registry registry, MongoDatabase db, Clock clock, Duration cacheAge, long cacheEntries) {
         registry.bind("callingPolicy", new CallingPolicy(defaults, clock, cacheAge, cacheEntries));
-        registry.bind("doNotCall", new DoNotCall(new DoNotCallLists(db, clock, cacheAge, dncNumbersInMemory)));
+        DoNotCallLists lists = new DoNotCallLists(db, clock, cacheAge, dncNumbersInMemory);
+        registry.bind("doNotCallLists", lists);
+        registry.bind("doNotCall", new DoNotCall(lists));
     }
 
     /** The service's calling rules, a tenant's defaults: demo mode has no window unless one is set. */

@@ -69,6 +69,12 @@ public class DoNotCallLists {
         return Arrays.binarySearch(numbers, Long.parseLong(callTo)) >= 0;
     }
 
+    /** Whether {@code callTo} is on the tenant's list: from memory, else (a list too long to keep) one read by {@code _id}. */
+    public boolean listedNow(String tenant, String callTo) {
+        Boolean listed = listed(tenant, callTo);
+        return listed != null ? listed : dnc.find(Filters.eq("_id", DoNotCall.id(tenant, callTo))).first() != null;
+    }
+
     /** The tenant's list was changed through this instance (its numbers are written): counted, and read again. */
     public void changed(String tenant) {
         versions.updateOne(Filters.eq("_id", tenant), Updates.inc("version", 1L), new UpdateOptions().upsert(true));

@@ -8,7 +8,7 @@ import org.apache.camel.spi.Registry;
 import voipgateway.config.Settings;
 import voipgateway.providers.ProviderRequests;
 
-/** Demo mode's SansPBX stand-in, from its settings (simulator.sanspbx.*). */
+/** Demo mode's SansPBX stand-in, from its settings (simulator.sanspbx.*), and its webhook receiver. */
 public final class DemoConfiguration {
 
     private final String accessToken;
@@ -26,8 +26,12 @@ public final class DemoConfiguration {
         callbackDelay = settings.seconds("simulator.sanspbx.callback-delay-seconds", 0, 3_600);
     }
 
-    /** sansPbxSimulator: bound always (its routes start only in demo mode), so its routes can always be built. */
+    /**
+     * sansPbxSimulator, webhookInbox: bound always (their routes start only in demo mode), so their routes can always
+     * be built.
+     */
     public void bind(Registry registry, ZoneId sansPbxZone, Clock clock) {
+        registry.bind("webhookInbox", new WebhookInbox());
         registry.bind("sansPbxSimulator", new SansPbxSimulator(accessToken, accessKey, basicAuth, tokenLifetime,
                 callbackDelay, sansPbxZone, clock));
     }

@@ -106,6 +106,10 @@ public class ScheduledCalls {
      * retry is due: not a retryable outcome, the attempts of the day used up, or the next one on another day.
      */
     public Document retryOf(@ExchangeProperty("call") Document call, @ExchangeProperty("rules") CallingRules rules) {
+        if (call.get(CallEvents.CAMPAIGN) != null) {
+            // a campaign retries its leads itself, under its own cap and pause
+            return null;
+        }
         int attempt = call.getInteger("attempt", 1);
         CallingRules.Retries retries = rules.retries();
         if (!retries.on().contains(call.getString("status")) || attempt >= retries.maxAttemptsPerDay()) {

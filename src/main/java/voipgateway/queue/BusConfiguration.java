@@ -50,7 +50,8 @@ public final class BusConfiguration {
         callbacksQueue = settings.text("broker.callbacks-queue", "voip.status-callbacks");
         perTenant = settings.flag("voip.queue.per-tenant");
         workQueues = List.of(settings.text("broker.webhook-events-queue", "voip.webhook-events"),
-                settings.text("broker.webhook-deliveries-queue", "voip.webhook-deliveries"));
+                settings.text("broker.webhook-deliveries-queue", "voip.webhook-deliveries"),
+                settings.text("broker.campaign-events-queue", "voip.campaign-events"));
         credentials = new String[] {settings.text("broker.username", ""), settings.text("broker.password", "")};
         this.dataDir = dataDir;
     }

@@ -119,7 +119,7 @@ public class ProviderSimulator {
             String callId = Long.toString(sansPbxCallIds.incrementAndGet());
             String statusCallback = body.path("custom_field").path("status_callback").asText("");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callId), "SansPBX", callId);
-            callbacks.sansPbx(call, body, statusCallback, callbackFault());
+            callbacks.sansPbx(call, body, statusCallback, callbackFault(), ending());
             return new Answer(200, Map.of("status", "success", "call_id", callId));
         });
     }
@@ -163,7 +163,7 @@ public class ProviderSimulator {
             String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
             String statusCallback = form.get("StatusCallback") == null ? "" : form.get("StatusCallback");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callSid), "Twilio", callSid);
-            callbacks.twilio(call, form, statusCallback, callbackFault());
+            callbacks.twilio(call, form, statusCallback, callbackFault(), ending());
             Map<String, Object> created = new LinkedHashMap<>();
             created.put("sid", callSid);
             created.put("status", "queued");
@@ -230,6 +230,10 @@ public class ProviderSimulator {
                 }
             }
         });
+    }
+
+    private SimulatorSettings.Ending ending() {
+        return settings.get().ending(random.get().nextDouble());
     }
 
     private CallbackFault callbackFault() {

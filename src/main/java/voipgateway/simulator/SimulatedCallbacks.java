@@ -22,6 +22,7 @@ import voipgateway.api.Json;
 import voipgateway.callbacks.TwilioSignatures;
 import voipgateway.demo.SansPbxRules;
 import voipgateway.simulator.SimulatorSettings.CallbackFault;
+import voipgateway.simulator.SimulatorSettings.Ending;
 
 /**
  * The status reports of the simulator's placed calls, with their faults: SansPBX's one post-call report (JSON),
@@ -51,10 +52,18 @@ class SimulatedCallbacks {
         this.zone = zone;
     }
 
-    void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault) {
-        call.finalStatus = "ANSWER";
+    void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault, Ending ending) {
         long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
         Map<String, Object> report = SansPbxRules.report(call.providerCallId, dial, Instant.now(), seconds, zone);
+        // Asterisk's disposition and Q.850 cause for a callee busy (17) or not answering (19)
+        switch (ending) {
+            case BUSY -> report.putAll(Map.of("disposition", "BUSY", "cause", "17", "cause_txt", "User busy",
+                    "duration", "0", "billsec", "0"));
+            case NO_ANSWER -> report.putAll(Map.of("disposition", "NO ANSWER", "cause", "19", "cause_txt",
+                    "No answer", "duration", "0", "billsec", "0"));
+            default -> { }
+        }
+        call.finalStatus = (String) report.get("disposition");
         String body;
         try {
             body = Json.MAPPER.writeValueAsString(report);
@@ -64,12 +73,18 @@ class SimulatedCallbacks {
         scheduleFinal(call, url, fault, () -> post(call, url, "application/json", body, null, true), List.of());
     }
 
-    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault) {
-        call.finalStatus = "completed";
-        long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
-        List<Runnable> earlier = List.of("initiated", "ringing", "in-progress").stream()
+    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending) {
+        String last = switch (ending) {
+            case BUSY -> "busy";
+            case NO_ANSWER -> "no-answer";
+            default -> "completed";
+        };
+        call.finalStatus = last;
+        long seconds = ending == Ending.ANSWERED ? Math.max(1, settings.get().callbackDelayMs / 1000) : 0;
+        List<Runnable> earlier = (ending == Ending.ANSWERED ? List.of("initiated", "ringing", "in-progress")
+                : List.of("initiated", "ringing")).stream()
                 .<Runnable>map(status -> () -> twilioEvent(call, dial, url, status, null, false)).toList();
-        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, "completed", seconds, true), earlier);
+        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, last, seconds, true), earlier);
     }
 
     private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, String status, Long seconds,

@@ -24,6 +24,9 @@ public class SimulatorSettings {
     /** A placed call's status report's fate. */
     public enum CallbackFault { NONE, LATE, DUPLICATE, OUT_OF_ORDER, MISSING }
 
+    /** How a placed call ends: answered, or the callee busy or not answering. */
+    public enum Ending { ANSWERED, BUSY, NO_ANSWER }
+
     public long tokenLatencyMs = 500;
     /** {@code 1500} or {@code 1000-2000} (each dial draws a latency in the range). */
     public String dialLatencyMs = "1000-2000";
@@ -44,6 +47,10 @@ public class SimulatorSettings {
     /** The answer comes {@link #slowMs} late. */
     public double slowRate;
     public long slowMs = 8_000;
+
+    /** Placed calls that end busy, and unanswered (the rest are answered). */
+    public double busyRate;
+    public double noAnswerRate;
 
     public double callbackLateRate;
     public long callbackLateMs = 30_000;
@@ -143,7 +150,8 @@ public class SimulatorSettings {
         Map<String, Double> callbackRates = Map.of("callbackLateRate", callbackLateRate, "callbackDuplicateRate",
                 callbackDuplicateRate, "callbackOutOfOrderRate", callbackOutOfOrderRate, "callbackMissingRate",
                 callbackMissingRate);
-        for (Map<String, Double> rates : List.of(answerRates, callbackRates)) {
+        Map<String, Double> endingRates = Map.of("busyRate", busyRate, "noAnswerRate", noAnswerRate);
+        for (Map<String, Double> rates : List.of(answerRates, callbackRates, endingRates)) {
             rates.forEach((name, rate) -> {
                 if (!(rate >= 0 && rate <= 1)) {
                     wrong.add(name + ": a rate from 0 to 1");
@@ -161,6 +169,12 @@ public class SimulatorSettings {
         double[] rates = {error5xxRate, tokenRequest ? 0 : expiredTokenRate, timeoutRate, resetRate, slowRate};
         Fault[] faults = {Fault.ERROR_5XX, Fault.EXPIRED_TOKEN, Fault.TIMEOUT, Fault.RESET, Fault.SLOW};
         return pick(draw, rates, faults, Fault.NONE);
+    }
+
+    /** One draw as a placed call's ending. */
+    public Ending ending(double draw) {
+        return pick(draw, new double[] {busyRate, noAnswerRate}, new Ending[] {Ending.BUSY, Ending.NO_ANSWER},
+                Ending.ANSWERED);
     }
 
     /** One draw as a status report's fate. */

@@ -27,7 +27,7 @@ import voipgateway.storage.ReadCache;
  * each is sent at least once (an event sent but not yet taken out is sent again, with the same id, which the
  * deliveries and receivers recognise). Route {@code relay-call-events} calls it for each call written with events;
  * route {@code resend-call-events} finds outboxes left behind (the instance stopped, the broker was down) on the
- * leader, only while some tenant has webhooks. A real MongoDB answers that look by a sparse index; the embedded server
+ * leader, only while some tenant has webhooks or a campaign runs. A real MongoDB answers that look by a sparse index; the embedded server
  * scans the calls, so it runs every voip.webhooks.outbox-check-seconds.
  */
 public class CallEventRelay {
@@ -36,6 +36,7 @@ public class CallEventRelay {
 
     private final MongoCollection<Document> calls;
     private final MongoCollection<Document> webhooks;
+    private final MongoCollection<Document> campaignRuns;
     private final Clock clock;
     private final Duration leftFor;
     /** The last event of each recent call put on the bus from here: a later write's outbox may still hold it. */
@@ -45,6 +46,7 @@ public class CallEventRelay {
     public CallEventRelay(MongoDatabase db, Clock clock, Duration leftFor) {
         this.calls = db.getCollection(Collections.CALLS);
         this.webhooks = db.getCollection(Webhooks.COLLECTION);
+        this.campaignRuns = db.getCollection("campaign_runs");
         this.clock = clock;
         this.leftFor = leftFor;
     }
@@ -78,9 +80,9 @@ public class CallEventRelay {
                 new Document("seq", new Document("$lte", last))));
     }
 
-    /** Calls whose events have waited longer than they should: none while no tenant has a webhook. */
+    /** Calls whose events have waited longer than they should: none while no tenant has a webhook or a campaign runs. */
     public List<Document> leftBehind() {
-        if (webhooks.find(Filters.exists("endpoints.0")).first() == null) {
+        if (webhooks.find(Filters.exists("endpoints.0")).first() == null && campaignRuns.find().first() == null) {
             return List.of();
         }
         Date before = Date.from(clock.instant().minus(leftFor));
@@ -100,6 +102,11 @@ public class CallEventRelay {
         String key = call.getString("idempotencyKey");
         if (key != null && !key.startsWith("auto-")) {
             data.put("requestId", key);
+        }
+        for (String field : List.of("campaignId", "campaignLead", "campaignAttempt")) {
+            if (call.get(field) != null) {
+                data.put(field, call.get(field));
+            }
         }
         if (call.getObjectId("firstCallId") != null) {
             data.put("firstCallId", call.getObjectId("firstCallId").toHexString());

@@ -405,7 +405,7 @@ class FaultRuns {
     // --- the service's and the simulator's API ---
 
     private void setUpAccount() throws Exception {
-        Map<String, Object> account = SimulatorAccount.sansPbx(simulatorPort);
+        Map<String, Object> account = voipgateway.simulator.LoopbackSimulator.sansPbxAccount(simulatorPort);
         account.put("callsPerSecond", CALLS_PER_SECOND);
         account.put("maxConcurrentCalls", 200);
         HttpResponse<String> added = api("POST", "/voip/add-provider", JSON.writeValueAsString(account), null);

@@ -175,7 +175,7 @@ class FootprintBenchmark {
     }
 
     private void setUpAccount(String base, int simulatorPort) throws Exception {
-        Map<String, Object> account = SimulatorAccount.sansPbx(simulatorPort);
+        Map<String, Object> account = voipgateway.simulator.LoopbackSimulator.sansPbxAccount(simulatorPort);
         HttpResponse<String> added = api(base, "POST", "/voip/add-provider", JSON.writeValueAsString(account));
         assertEquals(201, added.statusCode(), added.body());
         String number = JSON.readTree(added.body()).at("/provider/dids/0/id").asText();

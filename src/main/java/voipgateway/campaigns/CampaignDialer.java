@@ -1,0 +1,314 @@
+package voipgateway.campaigns;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import voipgateway.api.ApiException;
+import voipgateway.api.Json;
+import voipgateway.calls.CallLifecycle;
+import voipgateway.calls.DialLedger;
+import voipgateway.calls.IndianPhoneNumbers;
+import voipgateway.calls.OutboundCallRequest;
+import voipgateway.compliance.CallingRules;
+import voipgateway.compliance.CallingWindow;
+import voipgateway.storage.Collections;
+import voipgateway.storage.MongoRequests;
+
+/**
+ * Dials the running campaigns' leads (route {@code dial-campaigns}, on the leader) and moves them on from their
+ * calls' events. A lead is {@code queued}, {@code dialing} (its attempt's call not ended yet), {@code waiting} (for a
+ * retry, in {@code campaign_retries}) or {@code done} (its final {@code outcome}). Each look takes, per campaign, as
+ * many leads as its cap has room for (due retries first, then the next in the campaign's order), only inside the
+ * calling window of its purpose in the tenant's zone; each is dialled through the dial ledger under the key
+ * {@code campaign:<id>:<leadId>:<attempt>}, so an attempt rings at most once whatever is retried or redelivered.
+ * Every read is by {@code _id} (the lead's place in its campaign); the due retries are a collection as small as
+ * the leads waiting.
+ */
+public class CampaignDialer {
+
+    public static final String QUEUED = "queued";
+    public static final String DIALING = "dialing";
+    public static final String WAITING = "waiting";
+    public static final String DONE = "done";
+    static final String RETRIES = "campaign_retries";
+
+    private final MongoDatabase db;
+    private final MongoCollection<Document> campaigns;
+    private final MongoCollection<Document> runs;
+    private final MongoCollection<Document> retries;
+    private final MongoCollection<Document> calls;
+    private final Clock clock;
+    private final Duration redialAfter;
+
+    /** {@code redialAfter}: a lead dialling this long with no call stored was lost with its instance: dialled again. */
+    public CampaignDialer(MongoDatabase db, Clock clock, Duration redialAfter) {
+        this.db = db;
+        this.campaigns = db.getCollection(Campaigns.COLLECTION);
+        this.runs = db.getCollection(Campaigns.RUNS);
+        this.retries = db.getCollection(RETRIES);
+        this.calls = db.getCollection(Collections.CALLS);
+        this.clock = clock;
+        this.redialAfter = redialAfter;
+    }
+
+    public static void createIndexes(MongoDatabase db) {
+        db.getCollection(RETRIES).createIndex(Indexes.ascending("campaignId", "dueAt"));
+    }
+
+    /** The campaigns being run (or with events still to send). */
+    public List<Document> active() {
+        List<Document> active = new ArrayList<>();
+        for (Document run : runs.find()) {
+            Document campaign = campaigns.find(Filters.eq("_id", run.getString("_id"))).first();
+            if (campaign == null || isOver(campaign) && campaign.getList("outbox", Document.class, List.of()).isEmpty()) {
+                runs.deleteOne(Filters.eq("_id", run.getString("_id")));
+            } else {
+                active.add(campaign);
+            }
+        }
+        return active;
+    }
+
+    /**
+     * The leads to dial now for this campaign (property {@code campaign}, the tenant's {@code rules}): each claimed
+     * (dialing, its attempt counted), none beyond the cap, none outside the calling window or before
+     * {@code startAt}. Leads left dialing by a stopped instance are dialled again (the ledger answers those that
+     * were).
+     */
+    public List<Map<String, Object>> take(@ExchangeProperty("campaign") Document campaign,
+            @ExchangeProperty("rules") CallingRules rules) {
+        List<Map<String, Object>> dials = new ArrayList<>();
+        if (!Campaigns.RUNNING.equals(campaign.getString("status"))) {
+            return dials;
+        }
+        Instant now = clock.instant();
+        if (campaign.getDate("startAt") != null && campaign.getDate("startAt").toInstant().isAfter(now)) {
+            return dials;
+        }
+        CallingWindow window = rules.window(campaign.getString("purpose"));
+        if (window != null && !window.contains(ZonedDateTime.now(clock.withZone(rules.timeZone())).toLocalTime())) {
+            return dials;
+        }
+        String id = campaign.getString("_id");
+        MongoCollection<Document> leads = CampaignLeads.of(db, id);
+        List<Integer> inFlight = campaign.getList("inFlight", Integer.class, List.of());
+        for (Integer n : inFlight) {
+            Document lead = leads.find(Filters.eq("_id", n)).first();
+            if (lead != null && QUEUED.equals(lead.getString("state"))) {
+                // taken, then the instance stopped before the lead was marked
+                Document claimed = claim(leads, lead, now);
+                if (claimed != null) {
+                    dials.add(dial(campaign, claimed));
+                }
+            } else if (lead != null && DIALING.equals(lead.getString("state")) && lead.getDate("dialingSince")
+                    .toInstant().plus(redialAfter).isBefore(now) && calls.find(MongoRequests.match("userId",
+                    campaign.getString("userId"), "idempotencyKey", key(id, lead))).first() == null) {
+                dials.add(dial(campaign, lead));
+            }
+        }
+        int room = campaign.getInteger("maxConcurrentCalls") - inFlight.size();
+        for (Document due : retries.find(Filters.and(Filters.eq("campaignId", id), Filters.lte("dueAt", Date.from(now))))
+                .sort(Sorts.ascending("dueAt")).limit(Math.max(room, 0))) {
+            int n = due.getInteger("lead");
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
+                    Updates.inc("waiting", -1)));
+            retries.deleteOne(Filters.eq("_id", due.getString("_id")));
+            room--;
+            Document claimed = claim(leads, leads.find(Filters.eq("_id", n)).first(), now);
+            if (claimed != null) {
+                dials.add(dial(campaign, claimed));
+            }
+        }
+        int next = campaign.getInteger("nextLead", 1);
+        int count = campaign.getInteger("leadCount", 0);
+        while (room > 0 && next <= count) {
+            int n = next++;
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
+                    Updates.set("nextLead", next)));
+            Document claimed = claim(leads, leads.find(Filters.eq("_id", n)).first(), now);
+            if (claimed != null) {
+                dials.add(dial(campaign, claimed));
+                room--;
+            } else {
+                // a place whose row was refused as a duplicate
+                campaigns.updateOne(Filters.eq("_id", id), Updates.pull("inFlight", n));
+            }
+        }
+        return dials;
+    }
+
+    /** Whether a running campaign is done: every lead taken, none in flight or waiting for a retry. */
+    public boolean finished(@ExchangeProperty("campaign") Document campaign) {
+        Document now = campaigns.find(Filters.eq("_id", campaign.getString("_id"))).first();
+        return Campaigns.RUNNING.equals(now.getString("status"))
+                && now.getInteger("nextLead", 1) > now.getInteger("leadCount", 0)
+                && now.getList("inFlight", Integer.class, List.of()).isEmpty() && now.getInteger("waiting", 0) == 0;
+    }
+
+    private Document claim(MongoCollection<Document> leads, Document lead, Instant now) {
+        if (lead == null || !(QUEUED.equals(lead.getString("state")) || WAITING.equals(lead.getString("state")))) {
+            return null;
+        }
+        return leads.findOneAndUpdate(MongoRequests.match("_id", lead.getInteger("_id"), "version",
+                lead.getInteger("version")), Updates.combine(Updates.set("state", DIALING), Updates.inc("attempts", 1),
+                Updates.set("dialingSince", Date.from(now)), Updates.unset("dueAt"), Updates.inc("version", 1)),
+                new com.mongodb.client.model.FindOneAndUpdateOptions()
+                        .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+    }
+
+    private Map<String, Object> dial(Document campaign, Document lead) {
+        campaigns.updateOne(Filters.eq("_id", campaign.getString("_id")), Updates.inc("attempts", 1));
+        Map<String, Object> dial = new LinkedHashMap<>();
+        dial.put("campaignId", campaign.getString("_id"));
+        dial.put("tenantId", campaign.getString("userId"));
+        dial.put("agentId", campaign.getString("agentId"));
+        dial.put("purpose", campaign.getString("purpose"));
+        dial.put("lead", lead.getInteger("_id"));
+        dial.put("leadId", lead.getString("leadId"));
+        dial.put("toPhone", lead.getString("toPhone"));
+        dial.put("attempt", lead.getInteger("attempts"));
+        return dial;
+    }
+
+    private static String key(String campaignId, Document lead) {
+        return "campaign:" + campaignId + ":" + lead.getString("leadId") + ":" + lead.getInteger("attempts");
+    }
+
+    /** A taken lead as a dial request: properties {@code request}, {@code tenantId}, {@code dialKey}, ... */
+    public void request(@Body Map<String, Object> dial, Exchange exchange) {
+        String campaignId = (String) dial.get("campaignId");
+        String leadId = (String) dial.get("leadId");
+        String toPhone = (String) dial.get("toPhone");
+        exchange.setProperty("campaignDial", dial);
+        exchange.setProperty("tenantId", dial.get("tenantId"));
+        exchange.setProperty("dialKey", "campaign:" + campaignId + ":" + leadId + ":" + dial.get("attempt"));
+        exchange.setProperty("retryable", true);
+        exchange.setProperty(DialLedger.CAMPAIGN_CALL, new Document("campaignId", campaignId)
+                .append("campaignLead", dial.get("lead")).append("campaignAttempt", dial.get("attempt")));
+        exchange.setProperty("request", new OutboundCallRequest((String) dial.get("agentId"), leadId, toPhone,
+                IndianPhoneNumbers.callTo(toPhone, "toPhone"), (String) dial.get("purpose"), false, null));
+    }
+
+    /**
+     * After the dial: a call released before it left (pacing, the provider unreachable) puts its lead back for a
+     * retry a second later; a refusal before any call (no line for the agent) ends the lead as failed. Everything
+     * else moves on through the call's events.
+     */
+    public void dialed(@ExchangeProperty("campaignDial") Map<String, Object> dial,
+            @ExchangeProperty("call") Document call, Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String id = (String) dial.get("campaignId");
+        int n = (Integer) dial.get("lead");
+        MongoCollection<Document> leads = CampaignLeads.of(db, id);
+        Document lead = leads.find(Filters.eq("_id", n)).first();
+        if (lead == null || !DIALING.equals(lead.getString("state"))
+                || lead.getInteger("attempts") != (int) (Integer) dial.get("attempt")) {
+            return;
+        }
+        if (call != null && CallLifecycle.PENDING.equals(call.getString("status"))
+                || call == null && failure != null && !(failure instanceof ApiException api && api.status() < 500)) {
+            wait(id, lead, 1, false);
+        } else if (call == null && failure instanceof ApiException api && api.status() != 409) {
+            finish(id, lead, "failed", null);
+        }
+    }
+
+    /**
+     * A call's event from the bus: a campaign call's final status (ended, refused, unknown) ends its lead's attempt:
+     * retried if the campaign's retries say so, else the lead's outcome. A later report of an attempt already ended
+     * (unknown, then completed) corrects the outcome. Repeated events change nothing.
+     */
+    public void progress(@Body String event) throws Exception {
+        JsonNode data = Json.MAPPER.readTree(event).path("data");
+        if (!data.hasNonNull("campaignId") || !data.hasNonNull("campaignLead")) {
+            return;
+        }
+        String status = data.path("status").asText();
+        if (!CallLifecycle.isTerminal(status) && !CallLifecycle.UNKNOWN.equals(status)) {
+            return;
+        }
+        String id = data.get("campaignId").asText();
+        Document campaign = campaigns.find(Filters.eq("_id", id)).first();
+        Document lead = campaign == null ? null : CampaignLeads.of(db, id).find(Filters.eq("_id",
+                data.get("campaignLead").asInt())).first();
+        if (lead == null || lead.getInteger("attempts") != data.path("campaignAttempt").asInt()) {
+            return;
+        }
+        String callId = data.path("callId").asText();
+        if (DIALING.equals(lead.getString("state"))) {
+            Document retry = campaign.get("retry", Document.class);
+            boolean again = retry != null && retry.getList("on", String.class, List.of()).contains(status)
+                    && lead.getInteger("attempts") < retry.getInteger("maxAttempts", 1)
+                    && !Set.of(Campaigns.CANCELED).contains(campaign.getString("status"));
+            if (again) {
+                wait(id, lead, retry.get("delaySeconds", Number.class).longValue(), true);
+            } else {
+                finish(id, lead, status, callId);
+            }
+        } else if (DONE.equals(lead.getString("state")) && !status.equals(lead.getString("outcome"))
+                && CallLifecycle.UNKNOWN.equals(lead.getString("outcome"))) {
+            if (change(id, lead, Updates.set("outcome", status)) != null) {
+                campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.inc("outcomes.unknown", -1),
+                        Updates.inc("outcomes." + status, 1)));
+            }
+        }
+    }
+
+    private void finish(String id, Document lead, String outcome, String callId) {
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("state", DONE), Updates.set("outcome", outcome)));
+        if (callId != null) {
+            updates.add(Updates.set("callId", callId));
+        }
+        if (change(id, lead, Updates.combine(updates)) != null) {
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", lead.getInteger("_id")),
+                    Updates.inc("outcomes." + outcome, 1)));
+        }
+    }
+
+    /** The lead waits for another attempt ({@code counted}: this one was made; else it never left). */
+    private void wait(String id, Document lead, long seconds, boolean counted) {
+        Date due = Date.from(clock.instant().plusSeconds(seconds));
+        Bson update = Updates.combine(Updates.set("state", WAITING), Updates.set("dueAt", due));
+        if (!counted) {
+            update = Updates.combine(update, Updates.inc("attempts", -1));
+        }
+        if (change(id, lead, update) != null) {
+            retries.replaceOne(Filters.eq("_id", id + ":" + lead.getInteger("_id")), new Document("_id", id + ":"
+                    + lead.getInteger("_id")).append("campaignId", id).append("lead", lead.getInteger("_id"))
+                    .append("dueAt", due), new ReplaceOptions().upsert(true));
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", lead.getInteger("_id")),
+                    Updates.inc("waiting", 1)));
+        }
+    }
+
+    private Document change(String id, Document lead, Bson update) {
+        return CampaignLeads.of(db, id).findOneAndUpdate(MongoRequests.match("_id", lead.getInteger("_id"), "version",
+                lead.getInteger("version")), Updates.combine(update, Updates.inc("version", 1)));
+    }
+
+    private static boolean isOver(Document campaign) {
+        return Campaigns.COMPLETED.equals(campaign.getString("status"))
+                || Campaigns.CANCELED.equals(campaign.getString("status"));
+    }
+}
