@@ -96,6 +96,11 @@ class WebhooksTest extends GatewayTestSupport {
                 .pollInterval(Duration.ofMillis(100)).until(() -> send("GET", "/webhooks/" + webhookId
                         + "/deliveries?status=delivered", null).json().get("deliveries"), d -> d.size() == 2);
         assertTrue(deliveries.findValues("attempts").stream().mapToInt(JsonNode::asInt).sum() >= 5, deliveries.toString());
+        String scraped = metrics().body();
+        assertTrue(scraped.contains("voip_webhook_deliveries_total{outcome=\"delivered\"}"), scraped);
+        assertTrue(scraped.contains("voip_webhook_deliveries_total{outcome=\"retried\"}"), scraped);
+        assertTrue(scraped.contains("voip_webhook_attempts_seconds_count{result=\"retryable\"}"), scraped);
+        assertTrue(scraped.contains("voip_webhook_oldest_undelivered_seconds{webhook=\"" + webhookId + "\"}"), scraped);
         for (String collection : List.of("webhooks", "webhook_deliveries", "calls")) {
             for (Document stored : db().getCollection(collection).find()) {
                 assertFalse(stored.toJson().contains(secret.substring("whsec_".length())), collection);

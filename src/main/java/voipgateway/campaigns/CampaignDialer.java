@@ -32,12 +32,14 @@ import voipgateway.calls.IndianPhoneNumbers;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.compliance.CallingRules;
 import voipgateway.compliance.CallingWindow;
+import voipgateway.providers.ProviderAccount;
 import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
 /**
  * Dials the running campaigns' leads (route {@code dial-campaigns}, on the leader) and moves them on from their
- * calls' events. A lead is {@code queued}, {@code dialing} (its attempt's call not ended yet), {@code waiting} (for a
+ * calls' events. A look takes no more leads than the cap has room for, nor than the agent's provider account's
+ * pacing lets through until the next look. A lead is {@code queued}, {@code dialing} (its attempt's call not ended yet), {@code waiting} (for a
  * retry, in {@code campaign_retries}) or {@code done} (its final {@code outcome}). Each look takes, per campaign, as
  * many leads as its cap has room for (due retries first, then the next in the campaign's order), only inside the
  * calling window of its purpose in the tenant's zone; each is dialled through the dial ledger under the key
@@ -60,9 +62,18 @@ public class CampaignDialer {
     private final MongoCollection<Document> calls;
     private final Clock clock;
     private final Duration redialAfter;
+    private final Duration tick;
+    private final Duration pacingMargin;
+    /** Per campaign, the leads taken here and not dialled yet (at most a look's worth wait at the pacing gate). */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> taken = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** {@code redialAfter}: a lead dialling this long with no call stored was lost with its instance: dialled again. */
-    public CampaignDialer(MongoDatabase db, Clock clock, Duration redialAfter) {
+    /**
+     * {@code redialAfter}: a lead dialling this long with no call stored was lost with its instance: dialled again;
+     * {@code tick}: how often the dialer looks.
+     */
+    public CampaignDialer(MongoDatabase db, Clock clock, Duration redialAfter, Duration tick, Duration pacingMargin) {
+        this.tick = tick;
+        this.pacingMargin = pacingMargin;
         this.db = db;
         this.campaigns = db.getCollection(Campaigns.COLLECTION);
         this.runs = db.getCollection(Campaigns.RUNS);
@@ -97,7 +108,7 @@ public class CampaignDialer {
      * were).
      */
     public List<Map<String, Object>> take(@ExchangeProperty("campaign") Document campaign,
-            @ExchangeProperty("rules") CallingRules rules) {
+            @ExchangeProperty("rules") CallingRules rules, @ExchangeProperty("account") ProviderAccount account) {
         List<Map<String, Object>> dials = new ArrayList<>();
         if (!Campaigns.RUNNING.equals(campaign.getString("status"))) {
             return dials;
@@ -128,6 +139,17 @@ public class CampaignDialer {
             }
         }
         int room = campaign.getInteger("maxConcurrentCalls") - inFlight.size();
+        // no more a look than the account's pacing lets through until the next: a lead taken is a lead dialled, not
+        // one queued at the pacing gate holding a place of the cap
+        int callsPerSecond = account == null ? 0 : account.limits().callsPerSecond();
+        java.util.concurrent.atomic.AtomicInteger waiting = taken.computeIfAbsent(id,
+                key -> new java.util.concurrent.atomic.AtomicInteger());
+        if (callsPerSecond > 0) {
+            // the pacing lets n calls through per second and its margin (Pacing); a look's worth is taken, less those
+            // of the last look still waiting at the gate, so the gate's queue stays short however long the run
+            int perLook = (int) Math.ceil(callsPerSecond * (double) tick.toMillis() / (1000 + pacingMargin.toMillis()));
+            room = Math.min(room, perLook - waiting.get());
+        }
         for (Document due : retries.find(Filters.and(Filters.eq("campaignId", id), Filters.lte("dueAt", Date.from(now))))
                 .sort(Sorts.ascending("dueAt")).limit(Math.max(room, 0))) {
             int n = due.getInteger("lead");
@@ -179,6 +201,8 @@ public class CampaignDialer {
 
     private Map<String, Object> dial(Document campaign, Document lead) {
         campaigns.updateOne(Filters.eq("_id", campaign.getString("_id")), Updates.inc("attempts", 1));
+        taken.computeIfAbsent(campaign.getString("_id"), key -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
         Map<String, Object> dial = new LinkedHashMap<>();
         dial.put("campaignId", campaign.getString("_id"));
         dial.put("tenantId", campaign.getString("userId"));
@@ -195,9 +219,14 @@ public class CampaignDialer {
         return "campaign:" + campaignId + ":" + lead.getString("leadId") + ":" + lead.getInteger("attempts");
     }
 
-    /** A taken lead as a dial request: properties {@code request}, {@code tenantId}, {@code dialKey}, ... */
+    /**
+     * A taken lead as a dial request: properties {@code request}, {@code tenantId}, {@code dialKey}, ...; property
+     * {@code campaignHeld} when its campaign was paused or canceled since it was taken (it is not dialled).
+     */
     public void request(@Body Map<String, Object> dial, Exchange exchange) {
         String campaignId = (String) dial.get("campaignId");
+        Document campaign = campaigns.find(Filters.eq("_id", campaignId)).first();
+        exchange.setProperty("campaignHeld", campaign == null || !Campaigns.RUNNING.equals(campaign.getString("status")));
         String leadId = (String) dial.get("leadId");
         String toPhone = (String) dial.get("toPhone");
         exchange.setProperty("campaignDial", dial);
@@ -211,14 +240,20 @@ public class CampaignDialer {
     }
 
     /**
-     * After the dial: a call released before it left (pacing, the provider unreachable) puts its lead back for a
+     * After the dial: a lead held back (its campaign paused meanwhile) waits for it to run again; a call released
+     * before it left (pacing, the provider unreachable) puts its lead back for a
      * retry a second later; a refusal before any call (no line for the agent) ends the lead as failed. Everything
      * else moves on through the call's events.
      */
     public void dialed(@ExchangeProperty("campaignDial") Map<String, Object> dial,
-            @ExchangeProperty("call") Document call, Exchange exchange) {
+            @ExchangeProperty("call") Document call, @ExchangeProperty("campaignHeld") boolean held,
+            Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String id = (String) dial.get("campaignId");
+        java.util.concurrent.atomic.AtomicInteger waiting = taken.get(id);
+        if (waiting != null) {
+            waiting.decrementAndGet();
+        }
         int n = (Integer) dial.get("lead");
         MongoCollection<Document> leads = CampaignLeads.of(db, id);
         Document lead = leads.find(Filters.eq("_id", n)).first();
@@ -226,7 +261,10 @@ public class CampaignDialer {
                 || lead.getInteger("attempts") != (int) (Integer) dial.get("attempt")) {
             return;
         }
-        if (call != null && CallLifecycle.PENDING.equals(call.getString("status"))
+        if (held) {
+            // not dialled: it waits for the campaign to run again
+            wait(id, lead, 0, false);
+        } else if (call != null && CallLifecycle.PENDING.equals(call.getString("status"))
                 || call == null && failure != null && !(failure instanceof ApiException api && api.status() < 500)) {
             wait(id, lead, 1, false);
         } else if (call == null && failure instanceof ApiException api && api.status() != 409) {

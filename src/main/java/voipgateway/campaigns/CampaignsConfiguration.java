@@ -13,8 +13,12 @@ public final class CampaignsConfiguration {
 
     private final int maxConcurrent;
     private final Duration redialAfter;
+    private final Duration tick;
+    private final Duration pacingMargin;
 
     public CampaignsConfiguration(Settings settings) {
+        pacingMargin = settings.millis("voip.pacing.margin-ms", 0, 60_000);
+        tick = settings.millis("voip.campaigns.tick-ms", 10, 60_000);
         maxConcurrent = (int) settings.whole("voip.campaigns.max-concurrent-calls", 1, 10_000);
         redialAfter = settings.seconds("voip.campaigns.redial-after-seconds", 1, 86_400);
     }
@@ -24,7 +28,7 @@ public final class CampaignsConfiguration {
         CampaignLeads leads = new CampaignLeads(db, registry.lookupByNameAndType("doNotCallLists", DoNotCallLists.class));
         registry.bind("campaignLeads", leads);
         registry.bind("campaigns", new Campaigns(db, leads, clock, maxConcurrent));
-        registry.bind("campaignDialer", new CampaignDialer(db, clock, redialAfter));
+        registry.bind("campaignDialer", new CampaignDialer(db, clock, redialAfter, tick, pacingMargin));
     }
 
     public static void createIndexes(MongoDatabase db) {
