@@ -27,6 +27,8 @@ public final class CallEvents {
     public static final String SEQUENCE = "eventSequence";
     /** A campaign's call ({@code campaignId}, {@code campaignLead}, {@code campaignAttempt}): its events always go out. */
     public static final String CAMPAIGN = "campaignId";
+    /** The reason of a call never dialled because its provider account was at its pacing limit. */
+    public static final String PACING = "pacing";
     /** What a status change carries into its event, when the change sets it. */
     private static final List<String> CARRIED = List.of("reason", "durationSeconds", "endReason", "answeredAt",
             "endedAt", "scheduledFor", "attempt");
@@ -56,6 +58,8 @@ public final class CallEvents {
             case CallLifecycle.PENDING, CallLifecycle.DIALING -> null;
             case CallLifecycle.SCHEDULED -> reason != null && reason.startsWith("retry_") ? "call.retry_scheduled"
                     : "call.scheduled";
+            // refused at the pacing limit: stored failed (the API's 429), told as the refusal it is
+            case CallLifecycle.FAILED -> PACING.equals(reason) ? "call.refused" : "call.failed";
             default -> "call." + status.replace('-', '_');
         };
     }

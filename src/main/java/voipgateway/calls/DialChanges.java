@@ -201,6 +201,9 @@ public final class DialChanges {
      * come); a refusal is final; anything after the dial was sent without an answer (timeout, reset, 5xx) makes
      * the call unknown, unless a status callback already reported it.
      */
+    /** The error of a dial refused at its provider account's pacing limit (PacingLimitException). */
+    private static final String PACING = "provider_account_busy";
+
     static CallChange failed(String claim, Throwable cause, boolean dialSent, boolean retryable, String slot) {
         ApiException failure = ErrorResponses.toApiException(cause);
         boolean notDialled = !dialSent || notSent(cause);
@@ -222,6 +225,10 @@ public final class DialChanges {
                 Document response = storedResponse(failure.status(), body);
                 update = new Document("status", CallLifecycle.FAILED).append("statusRank", CallLifecycle.rank("failed"))
                         .append("failureReason", failure.diagnosis()).append("response", response).append("claim", null);
+                if (PACING.equals(failure.error())) {
+                    // never dialled: its provider account was at its pacing limit (a refusal, as webhooks say)
+                    update.append("reason", CallEvents.PACING);
+                }
             } else if (notDialled) {
                 update = new Document("status", CallLifecycle.PENDING).append("claim", RELEASED)
                         .append("lastError", failure.diagnosis());

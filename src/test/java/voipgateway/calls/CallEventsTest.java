@@ -30,6 +30,8 @@ class CallEventsTest {
         assertEquals("call.completed", CallEvents.type("completed", null));
         assertEquals("call.scheduled", CallEvents.type("scheduled", "outside_calling_window"));
         assertEquals("call.retry_scheduled", CallEvents.type("scheduled", "retry_busy"));
+        assertEquals("call.refused", CallEvents.type("failed", "pacing"));
+        assertEquals("call.failed", CallEvents.type("failed", null));
         assertNull(CallEvents.type("dialing", null));
         assertNull(CallEvents.type("pending", null));
     }

@@ -53,6 +53,16 @@ class PacingFlowTest extends FlowTestSupport {
         assertEquals(1, busy.getMessage().getHeader("Retry-After", Integer.class));
         assertEquals("provider_account_busy", json(busy).get("error").asText());
         assertEquals(429, status(call("c-3")), "still busy: the same key is asked again");
+        // without a key nobody can ask again: the call is stored failed, a refusal at the pacing limit (its webhook
+        // event is call.refused, reason pacing)
+        Exchange keyless = call(null);
+        assertEquals(429, status(keyless), body(keyless));
+        Document refused = db.getCollection("calls").find(new Document("_id",
+                new ObjectId(json(keyless).get("id").asText()))).first();
+        assertEquals("failed", refused.getString("status"));
+        assertEquals("pacing", refused.getString("reason"));
+        assertEquals("call.refused", voipgateway.calls.CallEvents.type(refused.getString("status"),
+                refused.getString("reason")));
         assertEquals(2, getMockEndpoint("mock:provider").getReceivedCounter());
 
         // the first call's end is reported: its slot is free, and the waiting request goes through
