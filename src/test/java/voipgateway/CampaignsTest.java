@@ -71,6 +71,8 @@ class CampaignsTest extends GatewayTestSupport {
         String id = created.json().get("id").asText();
         assertEquals("draft", created.json().get("status").asText());
         assertEquals(LEADS, created.json().at("/imported/accepted").asInt(), created.body());
+        assertEquals(LEADS, created.json().get("leads").asInt());
+        assertEquals(LEADS, created.json().at("/counts/queued").asInt());
         assertEquals(2, created.json().at("/imported/rejectedCount").asInt());
         assertTrue(created.json().at("/imported/rejected/0/reason").asText().startsWith("bad number"), created.body());
         assertEquals("duplicate leadId", created.json().at("/imported/rejected/1/reason").asText());
@@ -175,6 +177,12 @@ class CampaignsTest extends GatewayTestSupport {
                 added.json().at("/imported/rejected/2/reason").asText()));
         assertEquals(3, added.json().at("/imported/rejected/0/row").asInt());
         assertEquals(400, sendRaw("POST", "/campaigns/" + id + "/leads", "text/csv", "phone\n0900").status());
+        // a refused upload leaves no campaign behind
+        int campaigns = send("GET", "/campaigns", null).json().get("campaigns").size();
+        Response refused = sendRaw("POST", "/campaigns?name=broken&agentId=" + AGENT, "text/csv", "phone\n0900");
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("body", refused.json().get("field").asText());
+        assertEquals(campaigns, send("GET", "/campaigns", null).json().get("campaigns").size());
     }
 
     private void assertField(Map<String, Object> body, String field) throws Exception {

@@ -169,7 +169,7 @@ class WebhooksTest extends GatewayTestSupport {
             assertEquals(201, call("0900000000" + i).status());
         }
         await("the slow endpoint holding its first attempts").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100)).until(() -> receiver.received("/slow").size() >= 2);
+                .pollInterval(Duration.ofMillis(100)).until(() -> receiver.arrivals("/slow") >= 2);
 
         // tenant-b's line and call
         Map<String, Object> account = providerBody();
@@ -188,7 +188,8 @@ class WebhooksTest extends GatewayTestSupport {
         assertEquals("tenant-b", taken.get(0).at("/data/tenantId").asText());
         assertEquals(otherCall.json().get("id").asText(), taken.get(0).at("/data/callId").asText());
         // still held: at most voip.webhooks.endpoint-concurrency (2) of its requests in flight
-        assertEquals(2, receiver.received("/slow").size());
+        assertEquals(2, receiver.arrivals("/slow"));
+        assertEquals(0, receiver.received("/slow").size());
         receiver.release("/slow");
         await("the slow endpoint's six events, once it answers").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> receiver.received("/slow").size() >= 6);
@@ -266,9 +267,11 @@ class WebhooksTest extends GatewayTestSupport {
     private List<JsonNode> taken(String path, String secret) throws Exception {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         List<WebhookReceiver.Received> requests = receiver.received(path);
-        // the receiver answered 2xx to all but the scripted first ones: a repeat of a taken event is a duplicate
         for (WebhookReceiver.Received request : requests) {
             new Webhook(secret).verify(request.body(), request.headers());
+            if (request.status() / 100 != 2) {
+                continue;
+            }
             JsonNode event = JSON.readTree(request.body());
             ((com.fasterxml.jackson.databind.node.ObjectNode) event).put("id", request.header("webhook-id"));
             byId.put(request.header("webhook-id"), event);

@@ -119,6 +119,10 @@ public class CampaignLeads {
                     refused++;
                 }
             }
+            if (refused > 0) {
+                // their places stay empty (the dialer passes them): counted, so the campaign's leads add up
+                campaigns.updateOne(Filters.eq("_id", campaignId), Updates.inc("gaps", refused));
+            }
             accepted += valid.size() - refused;
         }
         return new Imported(accepted, rejectedCount, rejected);

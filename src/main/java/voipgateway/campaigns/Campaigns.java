@@ -111,17 +111,14 @@ public class Campaigns {
             fields = JsonRequest.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8), contentType, FIELDS);
         }
         Document campaign = campaign(fields, tenant);
+        // the rows' shape checked before anything is stored: a refused upload leaves no campaign behind
+        JsonNode given = csv ? null : fields.node("leads");
+        Iterator<CampaignLeads.Row> rows = csv ? CampaignLeads.fromCsv(body)
+                : given == null ? java.util.Collections.emptyIterator() : CampaignLeads.fromJson(given);
         campaigns.insertOne(campaign);
         String id = campaign.getString("_id");
         leads.prepare(id);
-        CampaignLeads.Imported imported;
-        if (csv) {
-            imported = leads.add(id, tenant, CampaignLeads.fromCsv(body));
-        } else {
-            JsonNode given = fields.node("leads");
-            imported = given == null ? new CampaignLeads.Imported(0, 0, List.of())
-                    : leads.add(id, tenant, CampaignLeads.fromJson(given));
-        }
+        CampaignLeads.Imported imported = leads.add(id, tenant, rows);
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
         Map<String, Object> answer = view(campaigns.find(Filters.eq("_id", id)).first());
@@ -397,7 +394,7 @@ public class Campaigns {
             view.put("retry", Map.of("on", retry.getList("on", String.class), "maxAttempts",
                     retry.getInteger("maxAttempts"), "delaySeconds", retry.get("delaySeconds")));
         }
-        view.put("leads", campaign.getInteger("leadCount", 0));
+        view.put("leads", leadsIn(campaign));
         view.put("counts", counts(campaign));
         view.put("attempts", campaign.getInteger("attempts", 0));
         for (String time : List.of("startAt", "createdAt", "startedAt", "completedAt")) {
@@ -415,14 +412,22 @@ public class Campaigns {
     /** Leads by where they stand: not dialled yet, being dialled, waiting for a retry, and each final outcome. */
     static Map<String, Object> counts(Document campaign) {
         Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("queued", Math.max(0, campaign.getInteger("leadCount", 0) - campaign.getInteger("nextLead", 1) + 1));
-        counts.put("dialing", campaign.getList("inFlight", Integer.class, List.of()).size());
-        counts.put("waiting", campaign.getInteger("waiting", 0));
+        int dialing = campaign.getList("inFlight", Integer.class, List.of()).size();
+        int waiting = campaign.getInteger("waiting", 0);
         Document outcomes = campaign.get("outcomes", new Document());
+        int done = outcomes.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
+        counts.put("queued", Math.max(0, leadsIn(campaign) - done - dialing - waiting));
+        counts.put("dialing", dialing);
+        counts.put("waiting", waiting);
         for (String outcome : OUTCOMES) {
             counts.put(outcome.replace('-', '_'), outcomes.getInteger(outcome, 0));
         }
         return counts;
+    }
+
+    /** The leads stored: the places taken less those whose row turned out a duplicate. */
+    static int leadsIn(Document campaign) {
+        return campaign.getInteger("leadCount", 0) - campaign.getInteger("gaps", 0);
     }
 
     /** From the pace so far (leads finished per second running): when the last lead should finish. */
@@ -435,7 +440,7 @@ public class Campaigns {
             ran += Duration.between(campaign.getDate("runningSince").toInstant(), clock.instant()).toMillis();
         }
         int done = campaign.get("outcomes", new Document()).values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
-        int left = campaign.getInteger("leadCount", 0) - done;
+        int left = leadsIn(campaign) - done;
         if (done == 0 || ran <= 0) {
             return null;
         }

@@ -26,6 +26,7 @@ import org.apache.camel.Message;
 import org.bson.Document;
 import voipgateway.metrics.GatewayMetrics;
 import voipgateway.providers.Masking;
+import voipgateway.providers.ProviderHosts;
 import voipgateway.routes.AsyncRoute;
 
 /**
@@ -50,6 +51,7 @@ public class WebhookAttempts {
 
     private final MongoCollection<Document> deliveries;
     private final Webhooks webhooks;
+    private final ProviderHosts hosts;
     private final AsyncRoute requests;
     private final Executor continuation;
     private final GatewayMetrics metrics;
@@ -65,10 +67,11 @@ public class WebhookAttempts {
             Duration disableAfter) {
     }
 
-    public WebhookAttempts(MongoCollection<Document> deliveries, Webhooks webhooks, AsyncRoute requests,
-            Executor continuation, GatewayMetrics metrics, Clock clock, Settings settings) {
+    public WebhookAttempts(MongoCollection<Document> deliveries, Webhooks webhooks, ProviderHosts hosts,
+            AsyncRoute requests, Executor continuation, GatewayMetrics metrics, Clock clock, Settings settings) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
+        this.hosts = hosts;
         this.requests = requests;
         this.continuation = continuation;
         this.metrics = metrics;
@@ -111,6 +114,15 @@ public class WebhookAttempts {
             defer(exchange, now.plusMillis(500 + jitter(1000)));
             return;
         }
+        String url;
+        try {
+            // checked again before every attempt, as provider URLs are: the host may resolve elsewhere by now
+            url = hosts.check(webhook.url(), "url");
+        } catch (RuntimeException e) {
+            sending.decrementAndGet();
+            finish(delivery, webhook, WebhookDeliveries.FAILED, "url refused: " + e.getMessage());
+            return;
+        }
         exchange.setProperty("webhookStep", "send");
         exchange.setProperty("webhook", webhook);
         Message message = exchange.getMessage();
@@ -122,7 +134,7 @@ public class WebhookAttempts {
         message.setHeader("webhook-signature", WebhookSignatures.sign(webhook.signingKeys(now),
                 delivery.getString("eventId"), timestamp, body));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_URI, webhook.url());
+        message.setHeader(Exchange.HTTP_URI, url);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setBody(body);
     }
@@ -132,12 +144,17 @@ public class WebhookAttempts {
         long started = System.nanoTime();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         exchange.setProperty("webhookStarted", started);
-        requests.send(exchange, doneSync -> {
-            // no answer is an outcome of the attempt for record to store, not a failure of the route
-            exchange.setProperty(FAILURE, exchange.getException());
-            exchange.setException(null);
-            continuation.execute(() -> answered.complete(null));
-        });
+        try {
+            requests.send(exchange, doneSync -> {
+                // no answer is an outcome of the attempt for record to store, not a failure of the route
+                exchange.setProperty(FAILURE, exchange.getException());
+                exchange.setException(null);
+                continuation.execute(() -> answered.complete(null));
+            });
+        } catch (RuntimeException e) {
+            exchange.setProperty(FAILURE, e);
+            answered.complete(null);
+        }
         return answered;
     }
 

@@ -52,11 +52,11 @@ public final class WebhooksConfiguration {
         Registry registry = context.getRegistry();
         Webhooks webhooks = new Webhooks(db, cipher, cacheAge, cacheEntries, clock);
         registry.bind("webhooks", webhooks);
-        registry.bind("webhookApi", new WebhookApi(webhooks, registry.lookupByNameAndType("providerHosts",
-                ProviderHosts.class), cipher, maxPerTenant, overlap, clock));
+        ProviderHosts hosts = registry.lookupByNameAndType("providerHosts", ProviderHosts.class);
+        registry.bind("webhookApi", new WebhookApi(webhooks, hosts, cipher, maxPerTenant, overlap, clock));
         registry.bind("webhookDeliveries", new WebhookDeliveries(db, webhooks, clock));
         WebhookAttempts webhookAttempts = new WebhookAttempts(db.getCollection(WebhookDeliveries.COLLECTION), webhooks,
-                new AsyncRoute(context.getEndpoint("direct:send-webhook-request")), workers, metrics, clock, attempts);
+                hosts, new AsyncRoute(context.getEndpoint("direct:send-webhook-request")), workers, metrics, clock, attempts);
         registry.bind("webhookAttempts", webhookAttempts);
         registry.bind("callEventRelay", new CallEventRelay(db, clock, leftFor));
         ProducerTemplate[] relay = new ProducerTemplate[1];

@@ -24,8 +24,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** A request as received: its headers (names in lower case) and body. */
-    public record Received(Map<String, List<String>> headers, String body, java.time.Instant at) {
+    /** A request as received: its headers (names in lower case), body, when it came and the status answered. */
+    public record Received(Map<String, List<String>> headers, String body, java.time.Instant at, int status) {
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : values.get(0);
@@ -36,6 +36,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> arrived = new ConcurrentHashMap<>();
 
     public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -65,7 +66,13 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** What the path received, in the order it came. */
+    /** How many requests came to the path, answered or still held. */
+    public int arrivals(String path) {
+        java.util.concurrent.atomic.AtomicInteger count = arrived.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    /** What the path received and answered, in the order answered. */
     public List<Received> received(String path) {
         return new ArrayList<>(received.getOrDefault(path, List.of()));
     }
@@ -75,8 +82,8 @@ public final class WebhookReceiver implements AutoCloseable {
         Map<String, List<String>> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.computeIfAbsent(path, p -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                .add(new Received(headers, body, java.time.Instant.now()));
+        java.time.Instant at = java.time.Instant.now();
+        arrived.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         CountDownLatch hold = holds.get(path);
         if (hold != null) {
             try {
@@ -87,6 +94,9 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         Deque<Integer> scripted = statuses.get(path);
         Integer status = scripted == null ? null : scripted.poll();
+        // recorded before it is answered: a test that saw it answered 2xx finds it here
+        received.computeIfAbsent(path, p -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                .add(new Received(headers, body, at, status == null ? 200 : status));
         byte[] answer = (status == null ? "{\"ok\":true}" : "{\"error\":\"try later\"}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         if (status != null && status == 429) {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookRetriesTest {
 
     private static final Instant EVENT = Instant.parse("2026-12-06T10:00:00Z");
-    private final WebhookAttempts attempts = new WebhookAttempts(null, null, null, null, null, null,
+    private final WebhookAttempts attempts = new WebhookAttempts(null, null, null, null, null, null, null,
             new WebhookAttempts.Settings(2, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(24),
                     Duration.ofDays(3)));
     private final Document delivery = new Document("createdAt", Date.from(EVENT));
