@@ -1,9 +1,7 @@
 package voipgateway.compliance;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -14,6 +12,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import voipgateway.HeldClock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,23 +31,7 @@ class DoNotCallListsTest {
     private MongoServer server;
     private MongoClient client;
     private MongoCollection<Document> dnc;
-    private Instant now = Instant.parse("2026-11-27T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final HeldClock clock = new HeldClock(Instant.parse("2026-11-27T10:00:00Z"));
 
     @BeforeEach
     void start() {
@@ -94,14 +77,14 @@ class DoNotCallListsTest {
 
         list("tenant-a", "09000000004");
         there.changed("tenant-a");
-        now = now.plus(AGE).minusMillis(1);
+        clock.advance(AGE.minusMillis(1));
         assertFalse(here.listed("tenant-a", "09000000004"), "within the cache age the list is as read");
-        now = now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertTrue(here.listed("tenant-a", "09000000004"));
 
         dnc.deleteOne(new Document("_id", DoNotCall.id("tenant-a", "09000000004")));
         there.changed("tenant-a");
-        now = now.plus(AGE);
+        clock.advance(AGE);
         assertFalse(here.listed("tenant-a", "09000000004"), "a removal too");
         assertTrue(here.listed("tenant-a", "09000000001"));
     }

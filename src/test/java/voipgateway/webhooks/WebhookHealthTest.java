@@ -1,10 +1,8 @@
 package voipgateway.webhooks;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import voipgateway.ExternalMongo;
+import voipgateway.HeldClock;
 import voipgateway.crypto.CredentialCipher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +35,6 @@ class WebhookHealthTest {
     private ExternalMongo mongo;
     private MongoClient client;
     private MongoDatabase db;
-    private Instant now = START;
 
     @BeforeEach
     void start() {
@@ -55,22 +53,7 @@ class WebhookHealthTest {
     @Test
     void failingForDaysDisablesAndSaysWhyAndAnAnswerInBetweenStartsTheCountAgain() {
         CredentialCipher cipher = new CredentialCipher("a-test-key-of-some-length-0123456789");
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+        HeldClock clock = new HeldClock(START);
         // no cache worth the name: each step reads what the one before wrote
         Webhooks webhooks = new Webhooks(db, cipher, Duration.ofNanos(1), 10, clock);
         webhooks.change("t1", endpoints -> {
@@ -84,16 +67,16 @@ class WebhookHealthTest {
 
         webhooks.failing(webhooks.find("t1", "wh_1"), "answered 503", THREE_DAYS);
         assertEquals(START, webhooks.find("t1", "wh_1").failingSince());
-        now = START.plus(Duration.ofDays(2));
+        clock.set(START.plus(Duration.ofDays(2)));
         webhooks.answering(webhooks.find("t1", "wh_1"));
         assertNull(webhooks.find("t1", "wh_1").failingSince());
 
-        now = START.plus(Duration.ofDays(3));
+        clock.set(START.plus(Duration.ofDays(3)));
         webhooks.failing(webhooks.find("t1", "wh_1"), "answered 503", THREE_DAYS);
-        now = START.plus(Duration.ofDays(5));
+        clock.set(START.plus(Duration.ofDays(5)));
         webhooks.failing(webhooks.find("t1", "wh_1"), "no connection", THREE_DAYS);
         assertTrue(webhooks.find("t1", "wh_1").enabled(), "failing two days: still on");
-        now = START.plus(Duration.ofDays(6));
+        clock.set(START.plus(Duration.ofDays(6)));
         webhooks.failing(webhooks.find("t1", "wh_1"), "no connection", THREE_DAYS);
 
         Webhook disabled = webhooks.find("t1", "wh_1");
