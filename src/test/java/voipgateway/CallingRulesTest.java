@@ -281,6 +281,29 @@ class CallingRulesTest extends GatewayTestSupport {
         assertEquals("refused", storedCall(again.json().get("id").asText()).getString("status"));
     }
 
+    /** India's number series (TRAI, 2025): a tenant that asks for it never dials a promotional call from a plain DID. */
+    @Test
+    void withTheNumberSeriesRuleACallFromTheWrongSeriesIsRefusedBeforeAnyDial() throws Exception {
+        Response on = send("PUT", "/calling-rules", Map.of("numberSeries", true));
+        assertEquals(200, on.status(), on.body());
+        assertTrue(on.json().get("numberSeries").asBoolean());
+        try {
+            Response refused = callWith("series-1", Map.of());
+            assertEquals(422, refused.status(), refused.body());
+            assertEquals("caller_id_series", refused.json().get("error").asText());
+            assertTrue(refused.json().get("message").asText().contains("140"), refused.body());
+            assertEquals("caller_id_series", nextEvent().get("reason").asText());
+            String id = refused.json().get("id").asText();
+            assertEquals("refused", storedCall(id).getString("status"));
+            pbx.verify(0, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(DIALCALL)));
+            assertEquals(400, send("PUT", "/calling-rules", Map.of("numberSeries", "yes")).status());
+        } finally {
+            assertEquals(200, send("PUT", "/calling-rules", Map.of("numberSeries", false)).status());
+        }
+        assertEquals(201, callWith("series-2", Map.of()).status());
+    }
+
     @Test
     void aCsvImportListsEveryValidNumberAndReportsTheRest() throws Exception {
         Response imported = sendRaw("POST", "/dnc/import", "text/csv",

@@ -37,11 +37,13 @@ public class CallingPolicy {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("HH:mm");
 
     private final CallingRules defaults;
+    private final NumberSeries series;
     private final Clock clock;
     private final ReadCache<String, CallingRules> tenants;
 
-    public CallingPolicy(CallingRules defaults, Clock clock, Duration maxAge, long maxEntries) {
+    public CallingPolicy(CallingRules defaults, NumberSeries series, Clock clock, Duration maxAge, long maxEntries) {
         this.defaults = defaults;
+        this.series = series;
         this.clock = clock;
         this.tenants = new ReadCache<>(maxAge, maxEntries);
     }
@@ -67,9 +69,16 @@ public class CallingPolicy {
     }
 
     public Verdict verdict(@ExchangeProperty("request") OutboundCallRequest request,
-            @ExchangeProperty("rules") CallingRules rules, @ExchangeProperty("dncEntry") Document dncEntry) {
+            @ExchangeProperty("rules") CallingRules rules, @ExchangeProperty("dncEntry") Document dncEntry,
+            @ExchangeProperty("number") Document number) {
         if (dncEntry != null) {
             return new Verdict("refuse", "dnc", "the number is on this tenant's do-not-call list", null);
+        }
+        String did = number == null ? null : number.getString("phoneNumber");
+        if (rules.numberSeries() && did != null && !series.allows(request.purpose(), did)) {
+            return new Verdict("refuse", "caller_id_series", request.purpose() + " calls must leave from a number of"
+                    + " the " + String.join(" or ", series.of(request.purpose())) + " series; the agent's DID " + did
+                    + " is not one (calling rule numberSeries)", null);
         }
         CallingWindow window = rules.window(request.purpose());
         if (window == null) {

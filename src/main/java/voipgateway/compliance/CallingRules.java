@@ -14,7 +14,8 @@ import voipgateway.calls.OutboundCallRequest;
  * A tenant's calling rules: the callee's zone when a request names none, and each call purpose's window (none:
  * any hour). The service's defaults (voip.calling-*) apply to what a tenant has not set.
  */
-public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, Retries retries) {
+public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, Retries retries,
+        boolean numberSeries) {
 
     /** The outcomes a call may be dialled again after: never after completed, a refusal or a do-not-call hit. */
     public static final List<String> RETRYABLE = List.of("busy", "no-answer");
@@ -45,7 +46,8 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
             set.forEach((purpose, window) -> merged.put(purpose, CallingWindow.parse((String) window)));
         }
         Document retry = stored.get("retries", Document.class);
-        return new CallingRules(zone, merged, retry == null ? retries : Retries.of(retry));
+        return new CallingRules(zone, merged, retry == null ? retries : Retries.of(retry),
+                stored.getBoolean("numberSeries", numberSeries));
     }
 
     /**
@@ -55,7 +57,7 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
     public static Document parse(Map<String, Object> body) {
         Document stored = new Document();
         for (String field : body.keySet()) {
-            if (!field.equals("timeZone") && !field.equals("windows") && !field.equals("retries")) {
+            if (!List.of("timeZone", "windows", "retries", "numberSeries").contains(field)) {
                 throw ApiException.badRequest(field, "unknown field '" + field + "'");
             }
         }
@@ -83,6 +85,12 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
             stored.append("windows", set);
         } else if (body.containsKey("windows")) {
             throw ApiException.badRequest("windows", "windows must be an object of purpose to \"HH:mm-HH:mm\"");
+        }
+        if (body.containsKey("numberSeries")) {
+            if (!(body.get("numberSeries") instanceof Boolean on)) {
+                throw ApiException.badRequest("numberSeries", "numberSeries must be true or false");
+            }
+            stored.append("numberSeries", on);
         }
         if (body.get("retries") instanceof Map<?, ?> retry) {
             stored.append("retries", retries(retry));
@@ -121,6 +129,7 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
         view.put("windows", shown);
         view.put("retries", Map.of("on", retries.on(), "delaySeconds", retries.delaySeconds(),
                 "maxAttemptsPerDay", retries.maxAttemptsPerDay()));
+        view.put("numberSeries", numberSeries);
         return view;
     }
 }

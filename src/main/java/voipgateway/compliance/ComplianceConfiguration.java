@@ -19,15 +19,17 @@ public final class ComplianceConfiguration {
 
     private final CallingRules defaults;
     private final int dncNumbersInMemory;
+    private final NumberSeries numberSeries;
 
     public ComplianceConfiguration(Settings settings, boolean demo) {
         defaults = callingRules(settings, demo);
         dncNumbersInMemory = (int) settings.whole("voip.dnc-numbers-in-memory", 0, 100_000_000);
+        numberSeries = NumberSeries.of(settings);
     }
 
     /** callingPolicy, doNotCall, doNotCallLists. */
     public void bind(Registry registry, MongoDatabase db, Clock clock, Duration cacheAge, long cacheEntries) {
-        registry.bind("callingPolicy", new CallingPolicy(defaults, clock, cacheAge, cacheEntries));
+        registry.bind("callingPolicy", new CallingPolicy(defaults, numberSeries, clock, cacheAge, cacheEntries));
         DoNotCallLists lists = new DoNotCallLists(db, clock, cacheAge, dncNumbersInMemory);
         registry.bind("doNotCallLists", lists);
         registry.bind("doNotCall", new DoNotCall(lists));
@@ -49,6 +51,6 @@ public final class ComplianceConfiguration {
             LOG.warn("DEMO MODE: no calling window (calls ring at any hour); set VOIP_CALLING_WINDOW_PROMOTIONAL"
                     + " (e.g. 09:00-21:00) to try one");
         }
-        return new CallingRules(settings.zone("voip.callee-time-zone"), windows, CallingRules.Retries.NONE);
+        return new CallingRules(settings.zone("voip.callee-time-zone"), windows, CallingRules.Retries.NONE, false);
     }
 }
