@@ -170,6 +170,36 @@ class ProviderAdaptersTest extends GatewayTestSupport {
                 urlPathEqualTo("/2010-04-01/Accounts/" + SID + "/Calls/CA42.json"))).size());
     }
 
+    /** Twilio's final event says how the call ended in SipResponseCode: a decline reported busy is rejected. */
+    @Test
+    void twilioSipResponseCodesGiveTheOutcomeAndTheCause() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        Map<String, Document> ended = new java.util.LinkedHashMap<>();
+        for (String[] end : new String[][] {{"busy", "603"}, {"failed", "404"}, {"busy", "486"}, {"no-answer", ""}}) {
+            String callId = call("09000000001").json().get("id").asText();
+            String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
+            Map<String, Object> form = new java.util.LinkedHashMap<>(Map.of("CallSid", "CA42", "CallStatus", end[0],
+                    "CallDuration", "0", "AccountSid", SID));
+            if (!end[1].isEmpty()) {
+                form.put("SipResponseCode", end[1]);
+            }
+            assertEquals(200, postForm(path, form, sign(path, form)).status());
+            ended.put(end[0] + "/" + end[1], storedCall(callId));
+        }
+        Document declined = ended.get("busy/603");
+        assertEquals("busy", declined.getString("status"));
+        assertEquals("rejected", declined.getString("outcome"));
+        assertEquals(603, declined.get("cause", Document.class).getInteger("sip"));
+        assertEquals("busy", declined.get("cause", Document.class).getString("text"));
+        assertTrue(declined.getBoolean("permanent"));
+        assertEquals("failed", ended.get("failed/404").getString("outcome"));
+        assertTrue(ended.get("failed/404").getBoolean("permanent"), "no such number: never dialled again");
+        assertEquals("busy", ended.get("busy/486").getString("outcome"));
+        assertNull(ended.get("busy/486").get("permanent"));
+        assertEquals("no_answer", ended.get("no-answer/").getString("outcome"));
+    }
+
     @Test
     void aTwilioAccountIsRefusedWhenTwilioRefusesItOrAFieldIsMissingOrUnknown() throws Exception {
         pbx.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + SID + ".json")).willReturn(aResponse()

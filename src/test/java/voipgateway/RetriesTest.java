@@ -94,14 +94,46 @@ class RetriesTest extends GatewayTestSupport {
                 .find(new Document("_id", retry.getObjectId("_id"))).first().getString("status")));
         pbx.verify(2, postRequestedFor(urlPathEqualTo(DIALCALL)));
         assertEquals(200, sansPbxCallback(second, "NO ANSWER").status());
-        assertEquals(2, db().getCollection("calls").countDocuments(), "the attempts of the day are used up");
+        assertEquals(2, db().getCollection("calls").countDocuments(new Document("$or", List.of(new Document("_id",
+                new ObjectId(first)), new Document("firstCallId", new ObjectId(first))))),
+                "the attempts of the day are used up");
+    }
+
+    /** A decline (Q.850 21) or a number that does not exist (1) is never dialled again, though the rule says busy. */
+    @Test
+    void aDeclinedCallOrAnUnallocatedNumberIsNeverDialledAgainWhateverTheRule() throws Exception {
+        for (String[] end : new String[][] {{"BUSY", "21", "Call Rejected", "rejected"},
+            {"BUSY", "1", "Unallocated (unassigned) number", "failed"}}) {
+            String id = call("09000000001").json().get("id").asText();
+            Map<String, Object> report = new java.util.LinkedHashMap<>(Map.of("Linkedid", "12345", "disposition",
+                    end[0], "duration", "0", "billsec", "0", "end_time", "2026-02-14 15:36:08", "cause", end[1],
+                    "cause_txt", end[2], "custom_field", Map.of("record_id", id)));
+            assertEquals(200, send("POST", "/callbacks/sanspbx/status?call=" + id + "&token=" + callbackToken(id),
+                    report).status());
+            Document stored = storedCall(id);
+            assertEquals("busy", stored.getString("status"));
+            assertEquals(end[3], stored.getString("outcome"));
+            assertEquals(end[1], stored.get("cause", Document.class).getString("code"));
+            assertEquals(end[2], stored.get("cause", Document.class).getString("text"));
+            assertTrue(stored.getBoolean("permanent"));
+            assertEquals(0, db().getCollection("calls").countDocuments(new Document("retryOf", new ObjectId(id))),
+                    "no retry of " + end[2]);
+        }
+        // a plain busy (17) is retried as the rule says
+        String busy = call("09000000001").json().get("id").asText();
+        Map<String, Object> report = new java.util.LinkedHashMap<>(Map.of("Linkedid", "12345", "disposition", "BUSY",
+                "cause", "17", "cause_txt", "User busy", "custom_field", Map.of("record_id", busy)));
+        assertEquals(200, send("POST", "/callbacks/sanspbx/status?call=" + busy + "&token=" + callbackToken(busy),
+                report).status());
+        assertEquals("busy", storedCall(busy).getString("outcome"));
+        assertEquals(1, db().getCollection("calls").countDocuments(new Document("retryOf", new ObjectId(busy))));
     }
 
     @Test
     void aCompletedCallIsNeverDialledAgain() throws Exception {
         String id = call("09000000001").json().get("id").asText();
         assertEquals(200, sansPbxCallback(id, "ANSWER").status());
-        assertEquals(1, db().getCollection("calls").countDocuments());
+        assertEquals(0, db().getCollection("calls").countDocuments(new Document("retryOf", new ObjectId(id))));
         assertNotNull(send("GET", "/calling-rules", null).json().at("/retries/on/0").asText());
     }
 }

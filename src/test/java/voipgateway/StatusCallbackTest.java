@@ -59,6 +59,9 @@ class StatusCallbackTest extends GatewayTestSupport {
         assertEquals(37, stored.getInteger("billSeconds"));
         assertEquals("https://recordings.example.com/r.wav", stored.getString("recordingUrl"));
         assertEquals("Normal Clearing", stored.getString("endReason"));
+        // the outcome, the same for every provider, and the provider's own cause (Q.850 16: normal clearing)
+        assertEquals("answered", stored.getString("outcome"));
+        assertEquals(new Document("code", "16").append("text", "Normal Clearing"), stored.get("cause", Document.class));
         // 2026-02-14 15:36:08 in Asia/Kolkata
         assertEquals("2026-02-14T10:06:08Z", stored.getDate("endedAt").toInstant().toString());
         assertEquals("2026-02-14T10:05:31Z", stored.getDate("answeredAt").toInstant().toString());

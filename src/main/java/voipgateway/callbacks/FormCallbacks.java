@@ -29,6 +29,12 @@ public class FormCallbacks {
 
     public StatusEvent parse(String provider, String callIdField, String statusField, String durationField,
             Exchange exchange) {
+        return parse(provider, callIdField, statusField, durationField, null, exchange);
+    }
+
+    /** The same, the SIP response code of a call's end in {@code sipField} (Twilio's {@code SipResponseCode}). */
+    public StatusEvent parse(String provider, String callIdField, String statusField, String durationField,
+            String sipField, Exchange exchange) {
         Message message = exchange.getMessage();
         String urlCallId = message.getHeader("call", String.class);
         String urlToken = message.getHeader("token", String.class);
@@ -64,6 +70,8 @@ public class FormCallbacks {
                 }
                 changes.append("durationSeconds", Integer.parseInt(duration));
             }
+            String sip = sipField == null ? null : single(form, sipField);
+            CallEndings.append(changes, adapters.forStored(provider), status, null, callStatus, sip);
             String recording = single(form, "RecordingUrl");
             if (recording != null) {
                 changes.append("recordingUrl", recording);

@@ -70,6 +70,10 @@ public class SansPbxCallbacks {
         }
         putIfPresent(changes, "recordingUrl", text(json, "recfile"));
         putIfPresent(changes, "endReason", text(json, "cause_txt") != null ? text(json, "cause_txt") : disposition);
+        // the Asterisk-style Q.850 cause (16 normal clearing, 17 busy, 19 no answer, 21 rejected, 1 unallocated)
+        String cause = text(json, "cause");
+        CallEndings.append(changes, adapters.forStored("SansPBX"), status,
+                cause != null && cause.matches("[0-9]{1,3}") ? cause : null, text(json, "cause_txt"), null);
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = Json.MAPPER.convertValue(json, Map.class);
         return new StatusEvent("SansPBX", recordId, linkedId, status, endedAt, changes,

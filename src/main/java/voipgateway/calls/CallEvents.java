@@ -31,7 +31,7 @@ public final class CallEvents {
     public static final String PACING = "pacing";
     /** What a status change carries into its event, when the change sets it. */
     private static final List<String> CARRIED = List.of("reason", "durationSeconds", "endReason", "answeredAt",
-            "endedAt", "scheduledFor", "attempt");
+            "endedAt", "scheduledFor", "attempt", "outcome", "cause", "permanent");
 
     /** No tenant has webhooks: calls are written as they always were. */
     public static final CallEvents NONE = new CallEvents((tenant, type) -> false, call -> {

@@ -297,6 +297,7 @@ public class CampaignDialer {
         if (DIALING.equals(lead.getString("state"))) {
             Document retry = campaign.get("retry", Document.class);
             boolean again = retry != null && retry.getList("on", String.class, List.of()).contains(status)
+                    && !data.path("permanent").asBoolean(false)
                     && lead.getInteger("attempts") < retry.getInteger("maxAttempts", 1)
                     && !Set.of(Campaigns.CANCELED).contains(campaign.getString("status"));
             if (again) {

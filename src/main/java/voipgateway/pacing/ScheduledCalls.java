@@ -106,8 +106,9 @@ public class ScheduledCalls {
      * retry is due: not a retryable outcome, the attempts of the day used up, or the next one on another day.
      */
     public Document retryOf(@ExchangeProperty("call") Document call, @ExchangeProperty("rules") CallingRules rules) {
-        if (call.get(CallEvents.CAMPAIGN) != null) {
-            // a campaign retries its leads itself, under its own cap and pause
+        if (call.get(CallEvents.CAMPAIGN) != null || call.getBoolean("permanent", false)) {
+            // a campaign retries its leads itself, under its own cap and pause; a declined call or a number that
+            // does not exist is never dialled again, whatever the rule says
             return null;
         }
         int attempt = call.getInteger("attempt", 1);

@@ -38,6 +38,12 @@ public class ProviderAdapter {
     private Map<String, String> statuses = new LinkedHashMap<>();
     private Map<String, String> patterns = new LinkedHashMap<>();
     private Map<String, Pattern> formats = Map.of();
+    private Map<String, String> causes = new LinkedHashMap<>();
+    private String permanentCauses = "";
+
+    /** How a call ended, the same for every provider. */
+    public static final List<String> OUTCOMES = List.of("answered", "busy", "no_answer", "rejected", "failed",
+            "canceled", "machine", "unknown");
 
     public String getProvider() {
         return provider;
@@ -78,6 +84,52 @@ public class ProviderAdapter {
 
     public void setStatuses(Map<String, String> statuses) {
         this.statuses = new LinkedHashMap<>(statuses);
+    }
+
+    public Map<String, String> getCauses() {
+        return causes;
+    }
+
+    /**
+     * {@code code: outcome}: what a provider's own code for a call's end (SansPBX's Q.850 {@code cause}, Twilio's
+     * {@code SipResponseCode}) means, where its status alone does not say it (a decline reported as busy).
+     */
+    public void setCauses(Map<String, String> causes) {
+        this.causes = new LinkedHashMap<>();
+        // YAML reads a bare 16 as a number: the codes are kept as text
+        causes.forEach((code, outcome) -> this.causes.put(String.valueOf(code), outcome));
+    }
+
+    public String getPermanentCauses() {
+        return permanentCauses;
+    }
+
+    /** The codes after which the number is never dialled again (an unallocated or invalid number), comma separated. */
+    public void setPermanentCauses(String permanentCauses) {
+        this.permanentCauses = permanentCauses == null ? "" : permanentCauses;
+    }
+
+    /**
+     * A final call's outcome: its code's, when declared; else its status' ({@code completed} is answered,
+     * {@code no-answer} no_answer, ...).
+     */
+    public String outcome(String status, String code) {
+        String declared = code == null ? null : causes.get(code.trim());
+        if (declared != null) {
+            return declared;
+        }
+        return switch (status) {
+            case "completed" -> "answered";
+            case "no-answer" -> "no_answer";
+            case "busy", "failed", "canceled", "unknown" -> status;
+            default -> null;
+        };
+    }
+
+    /** Whether the number is never to be dialled again after this end: a decline, or a declared permanent code. */
+    public boolean permanent(String outcome, String code) {
+        return "rejected".equals(outcome) || code != null && List.of(permanentCauses.split("\\s*,\\s*"))
+                .contains(code.trim());
     }
 
     public Map<String, String> getPatterns() {
@@ -144,6 +196,12 @@ public class ProviderAdapter {
             throw new IllegalArgumentException("provider adapter " + provider + " declares no credentials");
         }
         credentials.keySet().forEach(this::kinds);
+        causes.forEach((code, outcome) -> {
+            if (!OUTCOMES.contains(outcome)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": cause " + code + " maps to '"
+                        + outcome + "', not one of " + OUTCOMES);
+            }
+        });
         Map<String, Pattern> compiled = new LinkedHashMap<>();
         patterns.forEach((field, regex) -> {
             if (!credentials.containsKey(field)) {

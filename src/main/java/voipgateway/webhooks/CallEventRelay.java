@@ -113,8 +113,7 @@ public class CallEventRelay {
         }
         entry.forEach((field, value) -> {
             if (!List.of("seq", "type", "at", "status").contains(field)) {
-                data.put(field.equals("endReason") ? "cause" : field, value instanceof Date date
-                        ? date.toInstant().toString() : value);
+                data.put(field, value instanceof Date date ? date.toInstant().toString() : value);
             }
         });
         Map<String, Object> event = new LinkedHashMap<>();
