@@ -261,6 +261,9 @@ class ProviderAdaptersTest extends GatewayTestSupport {
                 Map.of("CallSid", "exo-77", "Status", "no-answer", "ConversationDuration", "0"), null);
         assertEquals(200, reported.status(), reported.body());
         assertEquals("no-answer", storedCall(callId).getString("status"));
+        // Exotel's Status is its only word on the end: the outcome follows it, its text the cause
+        assertEquals("no_answer", storedCall(callId).getString("outcome"));
+        assertEquals(new Document("text", "no-answer"), storedCall(callId).get("cause", Document.class));
     }
 
     /**
