@@ -153,8 +153,9 @@ public class CampaignDialer {
         for (Document due : retries.find(Filters.and(Filters.eq("campaignId", id), Filters.lte("dueAt", Date.from(now))))
                 .sort(Sorts.ascending("dueAt")).limit(Math.max(room, 0))) {
             int n = due.getInteger("lead");
+            // the attempt is counted with the lead's place in flight, in one write
             campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
-                    Updates.inc("waiting", -1)));
+                    Updates.inc("waiting", -1), Updates.inc("attempts", 1)));
             retries.deleteOne(Filters.eq("_id", due.getString("_id")));
             room--;
             Document claimed = claim(leads, leads.find(Filters.eq("_id", n)).first(), now);
@@ -167,14 +168,15 @@ public class CampaignDialer {
         while (room > 0 && next <= count) {
             int n = next++;
             campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
-                    Updates.set("nextLead", next)));
+                    Updates.set("nextLead", next), Updates.inc("attempts", 1)));
             Document claimed = claim(leads, leads.find(Filters.eq("_id", n)).first(), now);
             if (claimed != null) {
                 dials.add(dial(campaign, claimed));
                 room--;
             } else {
                 // a place whose row was refused as a duplicate
-                campaigns.updateOne(Filters.eq("_id", id), Updates.pull("inFlight", n));
+                campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", n),
+                        Updates.inc("attempts", -1)));
             }
         }
         return dials;
@@ -200,7 +202,6 @@ public class CampaignDialer {
     }
 
     private Map<String, Object> dial(Document campaign, Document lead) {
-        campaigns.updateOne(Filters.eq("_id", campaign.getString("_id")), Updates.inc("attempts", 1));
         taken.computeIfAbsent(campaign.getString("_id"), key -> new java.util.concurrent.atomic.AtomicInteger())
                 .incrementAndGet();
         Map<String, Object> dial = new LinkedHashMap<>();
@@ -337,7 +338,7 @@ public class CampaignDialer {
                     + lead.getInteger("_id")).append("campaignId", id).append("lead", lead.getInteger("_id"))
                     .append("dueAt", due), new ReplaceOptions().upsert(true));
             campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", lead.getInteger("_id")),
-                    Updates.inc("waiting", 1)));
+                    Updates.inc("waiting", 1), Updates.inc("attempts", counted ? 0 : -1)));
         }
     }
 
