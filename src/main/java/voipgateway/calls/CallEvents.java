@@ -113,6 +113,17 @@ public final class CallEvents {
         return entry;
     }
 
+    /** The last event waiting in a document's outbox (0: none). */
+    public static int lastWaiting(Document withOutbox) {
+        return withOutbox.getList(OUTBOX, Document.class, List.of()).stream().mapToInt(entry -> entry.getInteger("seq"))
+                .max().orElse(0);
+    }
+
+    /** The update that takes the events up to {@code last} out of an outbox (those written since stay). */
+    public static Bson sent(int last) {
+        return Updates.pull(OUTBOX, new Document("seq", new Document("$lte", last)));
+    }
+
     /** After a write: a call with events waiting goes to the relay. */
     public void written(Document call) {
         if (call != null && call.get(OUTBOX) instanceof List<?> outbox && !outbox.isEmpty()) {

@@ -31,11 +31,6 @@ public final class CallsConfiguration {
     public record Bound(CallbackTokens callbackTokens, ExpiredClaims expiredClaims, CallEvents events) {
     }
 
-    /** The same, for calls whose changes make no events (no webhooks). */
-    public Bound bind(CamelContext context, MongoDatabase db, CredentialCipher cipher, Clock clock) {
-        return bind(context, db, cipher, clock, CallEvents.NONE);
-    }
-
     /** callStore, callVersions, hangups, cancellations, dialLedger, expiredClaims, callEvents. */
     public Bound bind(CamelContext context, MongoDatabase db, CredentialCipher cipher, Clock clock, CallEvents events) {
         Registry registry = context.getRegistry();

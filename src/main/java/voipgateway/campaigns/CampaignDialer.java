@@ -26,6 +26,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import voipgateway.api.ApiException;
 import voipgateway.api.Json;
+import voipgateway.calls.CallEvents;
 import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.DialLedger;
 import voipgateway.calls.IndianPhoneNumbers;
@@ -92,7 +93,7 @@ public class CampaignDialer {
         List<Document> active = new ArrayList<>();
         for (Document run : runs.find()) {
             Document campaign = campaigns.find(Filters.eq("_id", run.getString("_id"))).first();
-            if (campaign == null || isOver(campaign) && campaign.getList("outbox", Document.class, List.of()).isEmpty()) {
+            if (campaign == null || isOver(campaign) && CallEvents.lastWaiting(campaign) == 0) {
                 runs.deleteOne(Filters.eq("_id", run.getString("_id")));
             } else {
                 active.add(campaign);

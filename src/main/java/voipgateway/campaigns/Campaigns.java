@@ -38,6 +38,7 @@ import voipgateway.api.ApiException;
 import voipgateway.api.Ids;
 import voipgateway.api.Json;
 import voipgateway.api.JsonRequest;
+import voipgateway.calls.CallEvents;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.compliance.CallingRules;
 import voipgateway.storage.MongoRequests;
@@ -186,12 +187,12 @@ public class Campaigns {
      */
     public Map<String, Object> act(@Header("id") String id, @ExchangeProperty("tenantId") String tenant,
             @ExchangeProperty("rules") CallingRules rules, Exchange exchange) {
-        require(id, tenant);
+        Document current = require(id, tenant);
         Message message = exchange.getMessage();
         String path = message.getHeader(Exchange.HTTP_PATH, message.getHeader(Exchange.HTTP_URI, ""), String.class);
         String action = path.replaceAll("[?].*$", "").substring(path.replaceAll("[?].*$", "").lastIndexOf('/') + 1);
         Document changed = switch (action) {
-            case "start" -> transition(id, Set.of(DRAFT), RUNNING, "campaign.started", startUpdates(id, rules));
+            case "start" -> transition(id, Set.of(DRAFT), RUNNING, "campaign.started", startUpdates(current, rules));
             case "pause" -> transition(id, Set.of(RUNNING), PAUSED, "campaign.paused", List.of(Updates.unset(
                     "runningSince")), true);
             case "resume" -> transition(id, Set.of(PAUSED), RUNNING, "campaign.started", List.of(Updates.set(
@@ -240,7 +241,7 @@ public class Campaigns {
             int sequence = campaign.getInteger("eventSequence", 0) + 1;
             all.add(Updates.set("status", to));
             all.add(Updates.set("eventSequence", sequence));
-            all.add(Updates.push("outbox", new Document("seq", sequence).append("type", event)
+            all.add(Updates.push(CallEvents.OUTBOX, new Document("seq", sequence).append("type", event)
                     .append("at", Date.from(now)).append("status", to)));
             all.add(Updates.inc("version", 1));
             Document after = campaigns.findOneAndUpdate(MongoRequests.match("_id", id, "version",
@@ -251,8 +252,7 @@ public class Campaigns {
         }
     }
 
-    private List<Bson> startUpdates(String id, CallingRules rules) {
-        Document campaign = campaigns.find(Filters.eq("_id", id)).first();
+    private List<Bson> startUpdates(Document campaign, CallingRules rules) {
         List<Bson> updates = new ArrayList<>(List.of(Updates.set("startedAt", Date.from(clock.instant())),
                 Updates.set("runningSince", Date.from(clock.instant()))));
         if (campaign.get("retry") == null && rules != null) {
@@ -267,7 +267,7 @@ public class Campaigns {
     /** The campaign's events waiting in its outbox, as bus messages. */
     public List<String> events(@ExchangeProperty("campaign") Document campaign) throws JsonProcessingException {
         List<String> messages = new ArrayList<>();
-        for (Document entry : campaign.getList("outbox", Document.class, List.of())) {
+        for (Document entry : campaign.getList(CallEvents.OUTBOX, Document.class, List.of())) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("tenantId", campaign.getString("userId"));
             data.put("campaignId", campaign.getString("_id"));
@@ -287,10 +287,8 @@ public class Campaigns {
 
     /** The events sent are no longer waiting. */
     public void sent(@ExchangeProperty("campaign") Document campaign) {
-        int last = campaign.getList("outbox", Document.class, List.of()).stream()
-                .mapToInt(entry -> entry.getInteger("seq")).max().orElse(0);
-        campaigns.updateOne(Filters.eq("_id", campaign.getString("_id")), Updates.pull("outbox",
-                new Document("seq", new Document("$lte", last))));
+        campaigns.updateOne(Filters.eq("_id", campaign.getString("_id")),
+                CallEvents.sent(CallEvents.lastWaiting(campaign)));
     }
 
     /** {@code GET /campaigns/{id}/results.csv}: one line per lead, in the campaign's order. */
@@ -415,14 +413,18 @@ public class Campaigns {
         int dialing = campaign.getList("inFlight", Integer.class, List.of()).size();
         int waiting = campaign.getInteger("waiting", 0);
         Document outcomes = campaign.get("outcomes", new Document());
-        int done = outcomes.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
-        counts.put("queued", Math.max(0, leadsIn(campaign) - done - dialing - waiting));
+        counts.put("queued", Math.max(0, leadsIn(campaign) - done(campaign) - dialing - waiting));
         counts.put("dialing", dialing);
         counts.put("waiting", waiting);
         for (String outcome : OUTCOMES) {
             counts.put(outcome.replace('-', '_'), outcomes.getInteger(outcome, 0));
         }
         return counts;
+    }
+
+    /** The leads with their final outcome. */
+    private static int done(Document campaign) {
+        return campaign.get("outcomes", new Document()).values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
     }
 
     /** The leads stored: the places taken less those whose row turned out a duplicate. */
@@ -439,7 +441,7 @@ public class Campaigns {
         if (campaign.getDate("runningSince") != null) {
             ran += Duration.between(campaign.getDate("runningSince").toInstant(), clock.instant()).toMillis();
         }
-        int done = campaign.get("outcomes", new Document()).values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
+        int done = done(campaign);
         int left = leadsIn(campaign) - done;
         if (done == 0 || ran <= 0) {
             return null;

@@ -14,7 +14,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.api.Json;
@@ -72,12 +71,11 @@ public class CallEventRelay {
 
     /** The events sent are no longer waiting (those written since stay). */
     public void sent(Document call) {
-        int last = call.getList(CallEvents.OUTBOX, Document.class, List.of()).stream()
-                .mapToInt(entry -> entry.getInteger("seq")).max().orElse(0);
-        relayed.put(call.getObjectId("_id"), Math.max(last, relayed.get(call.getObjectId("_id")) == null ? 0
-                : relayed.get(call.getObjectId("_id"))));
-        calls.updateOne(Filters.eq("_id", call.getObjectId("_id")), Updates.pull(CallEvents.OUTBOX,
-                new Document("seq", new Document("$lte", last))));
+        ObjectId id = call.getObjectId("_id");
+        int last = CallEvents.lastWaiting(call);
+        Integer before = relayed.get(id);
+        relayed.put(id, before == null ? last : Math.max(last, before));
+        calls.updateOne(Filters.eq("_id", id), CallEvents.sent(last));
     }
 
     /** Calls whose events have waited longer than they should: none while no tenant has a webhook or a campaign runs. */

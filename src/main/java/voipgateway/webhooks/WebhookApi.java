@@ -87,8 +87,7 @@ public class WebhookApi {
     public Map<String, Object> get(@Header("id") String id, @ExchangeProperty("tenantId") String tenant,
             Message message) {
         message.removeHeaders("*");
-        return view(webhooks.stored(tenant).stream().filter(e -> e.getString("id").equals(id)).findFirst()
-                .orElseThrow(() -> notFound()));
+        return view(endpoint(webhooks.stored(tenant), id));
     }
 
     /**
@@ -180,7 +179,11 @@ public class WebhookApi {
     }
 
     private static Document endpoint(List<Document> endpoints, String id) {
-        return endpoints.stream().filter(e -> e.getString("id").equals(id)).findFirst().orElseThrow(() -> notFound());
+        Document endpoint = Webhooks.endpoint(endpoints, id);
+        if (endpoint == null) {
+            throw notFound();
+        }
+        return endpoint;
     }
 
     private static ApiException notFound() {

@@ -150,7 +150,7 @@ public class WebhookDeliveries {
     }
 
     private Webhook requireWebhook(String tenant, String id) {
-        Webhook webhook = webhooks.of(tenant).stream().filter(w -> w.id().equals(id)).findFirst().orElse(null);
+        Webhook webhook = webhooks.find(tenant, id);
         if (webhook == null) {
             throw ApiException.notFound("id", "no such webhook");
         }

@@ -110,8 +110,7 @@ public class Webhooks {
             return;
         }
         change(webhook.tenant(), endpoints -> {
-            Document endpoint = endpoints.stream().filter(e -> webhook.id().equals(e.getString("id"))).findFirst()
-                    .orElse(null);
+            Document endpoint = endpoint(endpoints, webhook.id());
             if (endpoint == null || !endpoint.getBoolean("enabled", true)) {
                 return null;
             }
@@ -134,14 +133,18 @@ public class Webhooks {
             return;
         }
         change(webhook.tenant(), endpoints -> {
-            Document endpoint = endpoints.stream().filter(e -> webhook.id().equals(e.getString("id"))).findFirst()
-                    .orElse(null);
+            Document endpoint = endpoint(endpoints, webhook.id());
             if (endpoint == null || endpoint.get("failingSince") == null) {
                 return null;
             }
             endpoint.remove("failingSince");
             return endpoints;
         });
+    }
+
+    /** The stored endpoint of this id among a tenant's; null when there is none. */
+    static Document endpoint(List<Document> endpoints, String id) {
+        return endpoints.stream().filter(e -> id.equals(e.getString("id"))).findFirst().orElse(null);
     }
 
     private Webhook webhook(String tenant, Document stored) {

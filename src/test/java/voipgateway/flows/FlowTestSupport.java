@@ -171,7 +171,8 @@ abstract class FlowTestSupport extends CamelTestSupport {
         registry.bind("providerStore", new ProviderStore(cipher, new ProviderAdapters(), ProviderAccount.Limits.NONE));
         // the calls' and the pacing's beans bound as the service binds them, from the settings
         Settings settings = new Settings(context().getPropertiesComponent());
-        CallsConfiguration.Bound callBeans = new CallsConfiguration(settings).bind(context(), db, cipher, clock);
+        CallsConfiguration.Bound callBeans = new CallsConfiguration(settings).bind(context(), db, cipher, clock,
+                voipgateway.calls.CallEvents.NONE);
         new PacingConfiguration(settings).bind(context(), db, callBeans, clock);
         // one instance: it always holds the lease (voipgateway.cluster)
         registry.bind("leaderOnly", new RoutePolicySupport() {
