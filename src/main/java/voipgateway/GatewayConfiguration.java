@@ -23,6 +23,7 @@ import voipgateway.callbacks.CallbacksConfiguration;
 import voipgateway.calls.CallEvents;
 import voipgateway.campaigns.CampaignsConfiguration;
 import voipgateway.calls.CallsConfiguration;
+import voipgateway.calls.MachineDetection;
 import voipgateway.cluster.ClusterConfiguration;
 import voipgateway.compliance.ComplianceConfiguration;
 import voipgateway.config.Settings;
@@ -146,6 +147,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderAdapters adapters = providers.bind(context, cipher, metrics, workers);
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
+        registry.bind("machineDetection", new MachineDetection(adapters));
         // a call's status changes make events for its tenant's webhooks, in the same write
         CallEvents events = webhooks.bind(context, db, cipher, metrics, workers, clock, cacheAge, cacheEntries);
         CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock, events);

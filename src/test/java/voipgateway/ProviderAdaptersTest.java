@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -198,6 +199,144 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         assertEquals("busy", ended.get("busy/486").getString("outcome"));
         assertNull(ended.get("busy/486").get("permanent"));
         assertEquals("no_answer", ended.get("no-answer/").getString("outcome"));
+    }
+
+    /**
+     * Asynchronous answering-machine detection (Twilio's MachineDetection=Enable, AsyncAmd=true): asked for per call
+     * or per agent, sent with the dial; the verdict (AnsweredBy, to the call's own signed URL) is stored and makes
+     * an answered call's outcome machine, whether it comes before the end or after it.
+     */
+    @Test
+    void twilioMachineDetectionIsAskedForAndItsVerdictGivesTheOutcome() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        pbx.resetRequests();
+        String first = callWithKey("amd-1", Map.of("toPhone", "09000000001", "machineDetection", "detect"))
+                .json().get("id").asText();
+        String callback = "http://localhost:" + port + "/callbacks/twilio/status?call=" + first + "&token="
+                + callbackToken("Twilio", first);
+        List<String> dial = form(pbx.findAll(postRequestedFor(urlPathEqualTo(CALLS))).get(0).getBodyAsString());
+        assertTrue(dial.containsAll(List.of("MachineDetection=Enable", "AsyncAmd=true",
+                "AsyncAmdStatusCallback=" + callback, "AsyncAmdStatusCallbackMethod=POST")), dial.toString());
+        assertEquals("detect", storedCall(first).getString("machineDetection"));
+
+        // the verdict before the end: stored, the status as it was; then the end is the machine's
+        String path = callback.substring(callback.indexOf("/callbacks"));
+        Map<String, Object> verdict = Map.of("CallSid", "CA42", "AccountSid", SID, "AnsweredBy", "machine_end_beep",
+                "MachineDetectionDuration", "2150");
+        assertEquals(403, postForm(path, verdict, null).status(), "signed like every Twilio callback");
+        Response reported = postForm(path, verdict, sign(path, verdict));
+        assertEquals(200, reported.status(), reported.body());
+        Document call = storedCall(first);
+        assertEquals("initiated", call.getString("status"));
+        assertEquals("machine", call.getString("machineVerdict"));
+        assertEquals("machine_end_beep", call.getString("answeredBy"));
+        assertEquals(2150, call.getInteger("machineDetectionMs"));
+        Map<String, Object> completed = Map.of("CallSid", "CA42", "CallStatus", "completed", "CallDuration", "12",
+                "SipResponseCode", "200", "AccountSid", SID);
+        assertEquals(200, postForm(path, completed, sign(path, completed)).status());
+        assertEquals("machine", storedCall(first).getString("outcome"));
+        JsonNode shown = send("GET", "/calls/" + first, null).json();
+        assertEquals("machine", shown.get("outcome").asText());
+        assertEquals("machine", shown.get("machineVerdict").asText());
+        assertEquals("machine_detection", shown.at("/statusHistory/0/report").asText());
+
+        // the agent's own setting, and a verdict after the end: a person leaves the outcome answered, a fax not
+        String numberId = db().getCollection("voipnumbers").find(new Document("phoneNumber", TWILIO_DID)).first()
+                .getObjectId("_id").toHexString();
+        assertEquals(200, send("PUT", "/voip/assign-number/" + numberId, Map.of("agentId", AGENT,
+                "machineDetection", "detect")).status());
+        for (String[] late : new String[][] {{"human", "answered"}, {"fax", "machine"}}) {
+            pbx.resetRequests();
+            String callId = callWithKey("amd-" + late[0], Map.of("toPhone", "09000000001")).json().get("id").asText();
+            assertTrue(form(pbx.findAll(postRequestedFor(urlPathEqualTo(CALLS))).get(0).getBodyAsString())
+                    .contains("MachineDetection=Enable"));
+            String latePath = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
+            assertEquals(200, postForm(latePath, completed, sign(latePath, completed)).status());
+            assertEquals("answered", storedCall(callId).getString("outcome"));
+            Map<String, Object> after = Map.of("CallSid", "CA42", "AccountSid", SID, "AnsweredBy", late[0]);
+            assertEquals(200, postForm(latePath, after, sign(latePath, after)).status());
+            assertEquals(late[1], storedCall(callId).getString("outcome"), late[0]);
+            assertEquals("completed", storedCall(callId).getString("status"));
+        }
+        // a call may still say off for itself
+        pbx.resetRequests();
+        callWithKey("amd-off", Map.of("toPhone", "09000000001", "machineDetection", "off"));
+        assertFalse(pbx.findAll(postRequestedFor(urlPathEqualTo(CALLS))).get(0).getBodyAsString()
+                .contains("MachineDetection"));
+        Response wrong = callWithKey("amd-wrong", Map.of("toPhone", "09000000001", "machineDetection", "yes"));
+        assertEquals(400, wrong.status());
+        assertEquals("machineDetection", wrong.json().get("field").asText());
+    }
+
+    /**
+     * Under a rule that retries every class it may: a decline (SIP 603, reported busy) and a number that does not
+     * exist (404) are never dialled again; a machine's answer is retried as machine, and only while the rule says so.
+     */
+    @Test
+    void aDeclineOrNoSuchNumberIsNeverRedialledAndAMachineFollowsItsOwnRetryClass() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        // callees where it is about noon: a retry 600 s later falls on the same day there, whenever the test runs
+        String noon = java.time.ZoneOffset.ofHours(12 - java.time.LocalTime.now(java.time.ZoneOffset.UTC).getHour())
+                .getId();
+        try {
+            retryOn(List.of("busy", "no-answer", "machine"));
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (String[] end : new String[][] {{"busy", "603", ""}, {"failed", "404", ""}, {"busy", "486", ""},
+                {"completed", "200", "machine_end_silence"}, {"completed", "200", "human"}}) {
+                String callId = callWithKey("retry-" + end[1] + end[2], Map.of("toPhone", "09000000001",
+                        "calleeTimeZone", noon, "machineDetection", "detect")).json().get("id").asText();
+                String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
+                if (!end[2].isEmpty()) {
+                    Map<String, Object> verdict = Map.of("CallSid", "CA42", "AccountSid", SID, "AnsweredBy", end[2]);
+                    assertEquals(200, postForm(path, verdict, sign(path, verdict)).status());
+                }
+                Map<String, Object> ended = Map.of("CallSid", "CA42", "CallStatus", end[0], "CallDuration", "0",
+                        "SipResponseCode", end[1], "AccountSid", SID);
+                assertEquals(200, postForm(path, ended, sign(path, ended)).status());
+                Document retry = db().getCollection("calls").find(new Document("retryOf", new ObjectId(callId))).first();
+                reasons.put(end[0] + "/" + end[1] + "/" + end[2], retry == null ? "none" : retry.getString("reason"));
+            }
+            assertEquals(Map.of("busy/603/", "none", "failed/404/", "none", "busy/486/", "retry_busy",
+                    "completed/200/machine_end_silence", "retry_machine", "completed/200/human", "none"), reasons);
+
+            retryOn(List.of("busy"));
+            String callId = callWithKey("retry-machine-off", Map.of("toPhone", "09000000001", "calleeTimeZone", noon,
+                    "machineDetection", "detect")).json().get("id").asText();
+            String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
+            Map<String, Object> ended = Map.of("CallSid", "CA42", "CallStatus", "completed", "CallDuration", "9",
+                    "AccountSid", SID);
+            assertEquals(200, postForm(path, ended, sign(path, ended)).status());
+            Map<String, Object> verdict = Map.of("CallSid", "CA42", "AccountSid", SID, "AnsweredBy", "machine_start");
+            assertEquals(200, postForm(path, verdict, sign(path, verdict)).status());
+            assertEquals("machine", storedCall(callId).getString("outcome"));
+            assertEquals(0, db().getCollection("calls").countDocuments(new Document("retryOf", new ObjectId(callId))));
+        } finally {
+            retryOn(List.of());
+        }
+    }
+
+    private void retryOn(List<String> classes) throws Exception {
+        Response set = send("PUT", "/calling-rules", Map.of("retries", Map.of("on", classes, "delaySeconds", 600,
+                "maxAttemptsPerDay", 3)));
+        assertEquals(200, set.status(), set.body());
+    }
+
+    /** Exotel has no machine detection: asking for it is a 422 naming the provider, and nothing is dialled or kept. */
+    @Test
+    void machineDetectionWhereTheProviderHasNoneIsRefusedNamingIt() throws Exception {
+        pbx.stubFor(get(urlPathEqualTo("/v1/Accounts/" + EXOTEL_SID + ".json")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Account\":{}}")));
+        addAndAssign(exotelAccount());
+        pbx.resetRequests();
+
+        Response refused = callWithKey("amd-exotel", Map.of("toPhone", "09000000001", "machineDetection", "detect"));
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("machineDetection", refused.json().get("field").asText());
+        assertTrue(refused.json().get("message").asText().contains("Exotel"), refused.body());
+        pbx.verify(0, anyRequestedFor(anyUrl()));
+        assertEquals(0, db().getCollection("calls").countDocuments());
     }
 
     @Test

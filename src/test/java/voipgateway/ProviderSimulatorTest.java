@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.vertx.core.Vertx;
 import org.apache.camel.test.AvailablePortFinder;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,8 @@ class ProviderSimulatorTest extends GatewayTestSupport {
     void quickAndPolite() throws Exception {
         assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"tokenLatencyMs\": 10, \"dialLatencyMs\":"
                 + " \"20-40\", \"callbackDelayMs\": 200, \"resetRate\": 0, \"timeoutRate\": 0, \"callbackMissingRate\": 0,"
-                + " \"callbackDuplicateRate\": 0, \"callbackOutOfOrderRate\": 0}").status());
+                + " \"callbackDuplicateRate\": 0, \"callbackOutOfOrderRate\": 0, \"rejectedRate\": 0,"
+                + " \"invalidNumberRate\": 0, \"machineRate\": 0}").status());
         simulatorRequest("POST", "/simulator/reset", "");
     }
 
@@ -99,17 +101,7 @@ class ProviderSimulatorTest extends GatewayTestSupport {
 
     @Test
     void twilioCallsGetSignedEventsInAnyOrderAndTheHangUpEndsThem() throws Exception {
-        Map<String, Object> account = new LinkedHashMap<>();
-        SimulatorSettings defaults = new SimulatorSettings();
-        account.put("provider", "Twilio");
-        account.put("accountSid", defaults.twilioAccountSid);
-        account.put("authToken", defaults.twilioAuthToken);
-        account.put("apiBaseUrl", "http://127.0.0.1:" + simulatorPort);
-        account.put("did", TWILIO_DID);
-        Response added = send("POST", "/voip/add-provider", account);
-        assertEquals(201, added.status(), added.body());
-        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
-                Map.of("agentId", AGENT)).status());
+        twilioAccountOnTheSimulator();
         assertEquals(200, simulatorRequest("PUT", "/simulator/settings",
                 "{\"callbackOutOfOrderRate\": 1, \"callbackDelayMs\": 300}").status());
 
@@ -129,6 +121,29 @@ class ProviderSimulatorTest extends GatewayTestSupport {
         assertEquals(0, counts.get("calls.dialledTwice").asInt());
     }
 
+    /** Machine detection's verdicts by rate, and SIP codes of declines and numbers that do not exist. */
+    @Test
+    void twilioPlaysMachineVerdictsAndSipCodes() throws Exception {
+        twilioAccountOnTheSimulator();
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"machineRate\": 1}").status());
+        String machine = callWithKey("sim-amd", Map.of("toPhone", "09000000006", "machineDetection", "detect"))
+                .json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "machine".equals(storedCall(machine).getString("outcome")));
+        assertEquals("machine", storedCall(machine).getString("machineVerdict"));
+        assertEquals(1, counts().get("callbacks.machine-detection").asInt());
+
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"rejectedRate\": 1}").status());
+        String declined = call("09000000007").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "rejected".equals(storedCall(declined).getString("outcome")));
+        assertEquals(603, storedCall(declined).get("cause", Document.class).getInteger("sip"));
+        assertEquals(true, storedCall(declined).getBoolean("permanent"));
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings",
+                "{\"rejectedRate\": 0, \"invalidNumberRate\": 1}").status());
+        String invalid = call("09000000008").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(storedCall(invalid).getString("status")));
+        assertEquals(404, storedCall(invalid).get("cause", Document.class).getInteger("sip"));
+    }
+
     @Test
     void settingsAreCheckedByName() throws Exception {
         Response unknown = simulatorRequest("PUT", "/simulator/settings", "{\"resetRat\": 1}");
@@ -139,6 +154,20 @@ class ProviderSimulatorTest extends GatewayTestSupport {
         assertTrue(tooMuch.body().contains("add up to at most 1"), tooMuch.body());
         Response shown = simulatorRequest("GET", "/simulator/settings", null);
         assertEquals("***", shown.json().get("sansPbxPassword").asText(), "credentials are not shown");
+    }
+
+    private void twilioAccountOnTheSimulator() throws Exception {
+        Map<String, Object> account = new LinkedHashMap<>();
+        SimulatorSettings defaults = new SimulatorSettings();
+        account.put("provider", "Twilio");
+        account.put("accountSid", defaults.twilioAccountSid);
+        account.put("authToken", defaults.twilioAuthToken);
+        account.put("apiBaseUrl", "http://127.0.0.1:" + simulatorPort);
+        account.put("did", TWILIO_DID);
+        Response added = send("POST", "/voip/add-provider", account);
+        assertEquals(201, added.status(), added.body());
+        assertEquals(200, send("PUT", "/voip/assign-number/" + added.json().at("/provider/dids/0/id").asText(),
+                Map.of("agentId", AGENT)).status());
     }
 
     private void sansPbxAccountOnTheSimulator() throws Exception {

@@ -18,6 +18,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import voipgateway.api.ApiException;
 import voipgateway.api.JsonRequest;
+import voipgateway.providers.ProviderAdapter;
 import voipgateway.storage.Collections;
 import voipgateway.storage.MongoRequests;
 
@@ -27,15 +28,18 @@ public class AgentStore {
     /** The agent's field naming the DID (voipnumbers _id) it calls from. */
     public static final String LINE = "numberId";
 
-    private static final Set<String> ASSIGN_FIELDS = Set.of("agentId", "voiceUrl");
+    private static final Set<String> ASSIGN_FIELDS = Set.of("agentId", "voiceUrl", "machineDetection");
 
     /**
-     * The {@code {"agentId", "voiceUrl"?}} body of an assignment: the agent, and its own voice webhook (property
-     * {@code voiceUrl}; null = the service's voip.voice-url).
+     * The {@code {"agentId", "voiceUrl"?, "machineDetection"?}} body of an assignment: the agent, its own voice
+     * webhook (property {@code voiceUrl}; null = the service's voip.voice-url) and whether its calls detect answering
+     * machines by default (property {@code machineDetection}; null = off).
      */
     public String agentIdOf(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
         JsonRequest json = JsonRequest.parse(body, contentType, ASSIGN_FIELDS);
         exchange.setProperty("voiceUrl", json.optionalUrl("voiceUrl"));
+        exchange.setProperty("machineDetection", json.optionalChoice("machineDetection",
+                ProviderAdapter.DETECTION_MODES));
         return json.id("agentId");
     }
 

@@ -3,6 +3,7 @@ package voipgateway.api;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -108,6 +109,15 @@ public final class JsonRequest {
     public String optionalText(String field) {
         JsonNode node = root.get(field);
         return node == null || node.isNull() ? null : text(field);
+    }
+
+    /** An optional word that must be one of {@code choices} (absent or null: null). */
+    public String optionalChoice(String field, List<String> choices) {
+        String value = optionalText(field);
+        if (value != null && !choices.contains(value.trim())) {
+            throw ApiException.badRequest(field, field + " must be one of " + choices);
+        }
+        return value == null ? null : value.trim();
     }
 
     /** An optional identifier (absent or null: null). */

@@ -14,6 +14,18 @@ final class CallEndings {
     private CallEndings() {
     }
 
+    /**
+     * A call a machine (or a fax) answered ended as {@code machine}, not {@code answered}, whichever of the verdict
+     * and the final status came first: adds that to the changes when they complete the pair.
+     */
+    static void machineOutcome(Document changes, Document call) {
+        Object outcome = changes.containsKey("outcome") ? changes.get("outcome") : call.get("outcome");
+        Object verdict = changes.containsKey("machineVerdict") ? changes.get("machineVerdict") : call.get("machineVerdict");
+        if ("answered".equals(outcome) && ("machine".equals(verdict) || "fax".equals(verdict))) {
+            changes.put("outcome", "machine");
+        }
+    }
+
     /** Adds a final status' outcome and cause to a callback's changes. */
     static void append(Document changes, ProviderAdapter adapter, String status, String code, String text,
             String sip) {

@@ -16,8 +16,11 @@ import voipgateway.providers.ProviderAdapters;
 
 /**
  * Form-encoded (or flat JSON) status callbacks, Twilio's style (Twilio, Exotel): the provider's call id, its call status (mapped
- * onto the lifecycle by the adapter's {@code statuses}), the duration in seconds, {@code RecordingUrl} and an
- * RFC 1123 {@code Timestamp}; which form fields hold the first three is the adapter route's to say.
+ * onto the lifecycle by the adapter's {@code statuses}), the duration in seconds, {@code RecordingUrl}, an
+ * RFC 1123 {@code Timestamp} and an answering machine detection's {@code AnsweredBy} (mapped by the adapter's
+ * {@code machineVerdicts}) with its {@code MachineDetectionDuration} (ms); which form fields hold the first three
+ * is the adapter route's to say. A callback without a status (Twilio's asynchronous machine detection result) is a
+ * report: it sets what it carries and leaves the status as it is.
  */
 public class FormCallbacks {
 
@@ -77,8 +80,41 @@ public class FormCallbacks {
                 changes.append("recordingUrl", recording);
             }
         }
+        machineVerdict(provider, form, changes);
         return new StatusEvent(provider, null, callSid, status, occurredAt, changes, Payloads.withoutSecrets(form),
                 urlCallId, urlToken);
+    }
+
+    /** A callback that reports on the call without a status of its own: a machine detection's verdict. */
+    public StatusEvent report(String provider, String callIdField, Exchange exchange) {
+        Message message = exchange.getMessage();
+        Map<String, Object> form = fields(message);
+        String callSid = form == null ? null : single(form, callIdField);
+        if (callSid == null) {
+            throw ApiException.badRequest(callIdField, callIdField + " is required");
+        }
+        Document changes = new Document();
+        machineVerdict(provider, form, changes);
+        if (changes.isEmpty()) {
+            throw ApiException.badRequest("CallStatus", "a " + provider + " callback carries CallStatus or AnsweredBy");
+        }
+        return new StatusEvent(provider, null, callSid, null, timestamp(single(form, "Timestamp")), changes,
+                Payloads.withoutSecrets(form), message.getHeader("call", String.class),
+                message.getHeader("token", String.class));
+    }
+
+    /** {@code AnsweredBy}: the verdict, the provider's word and how long detection took (ms), when reported. */
+    private void machineVerdict(String provider, Map<String, Object> form, Document changes) {
+        String answeredBy = single(form, "AnsweredBy");
+        if (answeredBy == null) {
+            return;
+        }
+        changes.append("machineVerdict", adapters.forStored(provider).verdict(answeredBy))
+                .append("answeredBy", Payloads.cut(answeredBy.replaceAll("[^A-Za-z0-9_-]", "?"), 40));
+        String took = single(form, "MachineDetectionDuration");
+        if (took != null && took.matches("[0-9]{1,9}")) {
+            changes.append("machineDetectionMs", Integer.parseInt(took));
+        }
     }
 
     /** A form (platform-http's map of it) or a JSON object's fields; null for anything else. */

@@ -52,6 +52,11 @@ final class Payloads {
         return Masking.mask(value.toString(), Set.of(), MAX_VALUE);
     }
 
+    /** A text of at most {@code max} characters. */
+    static String cut(String text, int max) {
+        return text.length() > max ? text.substring(0, max) : text;
+    }
+
     /** A field name as a stored key: never an operator ({@code $...}), never a path ({@code a.b}). */
     static String safeName(String name) {
         String safe = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;

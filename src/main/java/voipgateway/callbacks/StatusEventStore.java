@@ -66,32 +66,65 @@ public class StatusEventStore {
 
     /**
      * The change this event makes to the call: it only moves the call forward (a higher status rank); nothing when
-     * the call is already as far along (a duplicate, or an older event arriving late).
+     * the call is already as far along (a duplicate, or an older event arriving late). A report (an event without a
+     * status: a machine detection's verdict) sets what it carries that the call does not have yet, whatever its
+     * status.
      */
     public CallChange change(@ExchangeProperty("event") StatusEvent event) {
+        if (event.status() == null) {
+            return report(event);
+        }
         int rank = CallLifecycle.rank(event.status());
         return call -> {
             if (rank <= call.getInteger("statusRank", 0)) {
                 return null;
             }
             Date now = new Date();
-            Document entry = new Document("status", event.status())
-                    .append("provider", event.provider())
-                    .append("occurredAt", event.occurredAt() == null ? null : Date.from(event.occurredAt()))
-                    .append("receivedAt", now)
-                    .append("payload", event.payload());
             List<Bson> updates = new ArrayList<>();
             updates.add(Updates.set("status", event.status()));
             updates.add(Updates.set("statusRank", rank));
             updates.add(Updates.set("updatedAt", now));
-            event.changes().forEach((field, value) -> updates.add(Updates.set(field, value)));
+            Document changes = new Document(event.changes());
+            CallEndings.machineOutcome(changes, call);
+            changes.forEach((field, value) -> updates.add(Updates.set(field, value)));
             if (call.get("providerCallId") == null && ProviderAnswers.isCallId(event.providerCallId())) {
                 // the callback overtook the dialcall answer
                 updates.add(Updates.set("providerCallId", event.providerCallId()));
             }
-            updates.add(Updates.push("statusHistory", entry));
+            updates.add(Updates.push("statusHistory", historyEntry(event, "status", event.status(), now)));
             return Updates.combine(updates);
         };
+    }
+
+    private static CallChange report(StatusEvent event) {
+        return call -> {
+            Document changes = new Document();
+            event.changes().forEach((field, value) -> {
+                if (!value.equals(call.get(field))) {
+                    changes.append(field, value);
+                }
+            });
+            if (changes.isEmpty()) {
+                return null;
+            }
+            CallEndings.machineOutcome(changes, call);
+            Date now = new Date();
+            List<Bson> updates = new ArrayList<>();
+            changes.forEach((field, value) -> updates.add(Updates.set(field, value)));
+            updates.add(Updates.set("updatedAt", now));
+            updates.add(Updates.push("statusHistory", historyEntry(event, "report",
+                    changes.containsKey("machineVerdict") ? "machine_detection" : "report", now)));
+            return Updates.combine(updates);
+        };
+    }
+
+    /** What the call's history keeps of a callback: its status (or the report it is), when, and what it said. */
+    private static Document historyEntry(StatusEvent event, String kind, String value, Date now) {
+        return new Document(kind, value)
+                .append("provider", event.provider())
+                .append("occurredAt", event.occurredAt() == null ? null : Date.from(event.occurredAt()))
+                .append("receivedAt", now)
+                .append("payload", event.payload());
     }
 
     /** What the provider is told: the call, whether this event changed it, and its status now. */

@@ -2,12 +2,14 @@ package voipgateway.calls;
 
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.model.Updates;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -31,7 +33,9 @@ public final class CallEvents {
     public static final String PACING = "pacing";
     /** What a status change carries into its event, when the change sets it. */
     private static final List<String> CARRIED = List.of("reason", "durationSeconds", "endReason", "answeredAt",
-            "endedAt", "scheduledFor", "attempt", "outcome", "cause", "permanent");
+            "endedAt", "scheduledFor", "attempt", "outcome", "cause", "permanent", "machineVerdict");
+    /** The event a report on a call makes (a field it sets, no status change), by the field. */
+    private static final Map<String, String> REPORTS = Map.of("machineVerdict", "call.machine_detected");
 
     /** No tenant has webhooks: calls are written as they always were. */
     public static final CallEvents NONE = new CallEvents((tenant, type) -> false, call -> {
@@ -73,17 +77,24 @@ public final class CallEvents {
         }
         BsonDocument set = update.toBsonDocument(Document.class, MongoClientSettings.getDefaultCodecRegistry())
                 .getDocument("$set", new BsonDocument());
-        BsonValue status = set.get("status");
-        if (status == null || !status.isString() || status.asString().getValue().equals(call.getString("status"))) {
-            return update;
-        }
         Document changed = new Document();
         set.forEach((field, value) -> {
             if (CARRIED.contains(field)) {
                 changed.append(field, value);
             }
         });
-        Document entry = event(call.getString("userId"), campaign, call.getInteger(SEQUENCE, 0),
+        BsonValue status = set.get("status");
+        String type;
+        if (status != null && status.isString() && !status.asString().getValue().equals(call.getString("status"))) {
+            type = type(status.asString().getValue(), changed.get("reason") instanceof BsonString reason
+                    ? reason.getValue() : null);
+        } else {
+            // no status change: a report, if it sets what one reports
+            type = REPORTS.entrySet().stream().filter(report -> set.containsKey(report.getKey()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            status = new BsonString(call.getString("status"));
+        }
+        Document entry = event(call.getString("userId"), campaign, call.getInteger(SEQUENCE, 0), type,
                 status.asString().getValue(), changed);
         return entry == null ? update : Updates.combine(update, Updates.push(OUTBOX, entry),
                 Updates.set(SEQUENCE, entry.getInteger("seq")));
@@ -91,15 +102,16 @@ public final class CallEvents {
 
     /** A call written whole (a new entry, a retry) with the event of its first status, if it makes one. */
     public Document withEvent(String tenant, Document call) {
-        Document entry = event(tenant, call.get(CAMPAIGN) != null, 0, call.getString("status"), call);
+        Document entry = event(tenant, call.get(CAMPAIGN) != null, 0, type(call.getString("status"),
+                call.get("reason") instanceof String reason ? reason : null), call.getString("status"), call);
         if (entry != null) {
             call.append(OUTBOX, List.of(entry)).append(SEQUENCE, 1);
         }
         return call;
     }
 
-    private Document event(String tenant, boolean campaign, int sequence, String status, Document carrier) {
-        String type = type(status, carrier.get("reason") instanceof String reason ? reason : null);
+    private Document event(String tenant, boolean campaign, int sequence, String type, String status,
+            Document carrier) {
         if (type == null || tenant == null || !campaign && !wanted.test(tenant, type)) {
             return null;
         }

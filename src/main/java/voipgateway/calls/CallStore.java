@@ -58,7 +58,8 @@ public class CallStore {
         String did = number.getString("phoneNumber");
         String voice = number.getString("assignedVoiceUrl") != null ? number.getString("assignedVoiceUrl") : voiceUrl;
         return new DialRequest(request.callTo(), Dids.callerId(did), did, id, voice.isEmpty() ? null : voice,
-                tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), account.provider(), id));
+                tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), account.provider(), id),
+                MachineDetection.DETECT.equals(request.machineDetection()));
     }
 
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */
@@ -147,14 +148,15 @@ public class CallStore {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",
-                "status", "reason", "failureReason", "endReason", "recordingUrl", "purpose", "calleeTimeZone",
-                "firstCallId", "retryOf"}) {
+                "status", "reason", "failureReason", "endReason", "outcome", "purpose", "calleeTimeZone",
+                "firstCallId", "retryOf", MachineDetection.FIELD, "machineVerdict", "answeredBy"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field).toString());
             }
         }
         view.put("providerId", call.getObjectId("providerId").toHexString());
-        for (String field : new String[] {"durationSeconds", "billSeconds", "attempt"}) {
+        for (String field : new String[] {"durationSeconds", "billSeconds", "attempt", "permanent",
+                "machineDetectionMs"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field));
             }
@@ -165,10 +167,14 @@ public class CallStore {
                 view.put(field, call.getDate(field).toInstant().toString());
             }
         }
+        if (call.get("cause") instanceof Document cause) {
+            view.put("cause", cause);
+        }
         List<Map<String, Object>> history = new ArrayList<>();
         for (Document entry : call.getList("statusHistory", Document.class, List.of())) {
             Map<String, Object> shown = new LinkedHashMap<>();
-            shown.put("status", entry.getString("status"));
+            shown.put(entry.containsKey("report") ? "report" : "status",
+                    entry.containsKey("report") ? entry.getString("report") : entry.getString("status"));
             shown.put("provider", entry.getString("provider"));
             shown.put("occurredAt", entry.getDate("occurredAt") == null ? null
                     : entry.getDate("occurredAt").toInstant().toString());

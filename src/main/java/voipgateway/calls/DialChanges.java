@@ -61,6 +61,9 @@ public final class DialChanges {
         if (request.calleeTimeZone() != null) {
             entry.append("calleeTimeZone", request.calleeTimeZone().getId());
         }
+        if (MachineDetection.DETECT.equals(request.machineDetection())) {
+            entry.append(MachineDetection.FIELD, MachineDetection.DETECT);
+        }
         if (!verdict.dial()) {
             // the calling rules' answer is the entry's outcome, in the same one write
             entry.remove("claim");

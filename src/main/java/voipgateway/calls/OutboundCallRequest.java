@@ -15,15 +15,21 @@ import voipgateway.api.TimeZones;
  * A validated {@code POST /calls/outbound} body; {@code callTo} is the lead's number as SansPBX dials it.
  * {@code purpose} (promotional, the default; service; transactional) picks the calling window; {@code schedule}
  * asks for a call outside it to be placed when it opens rather than refused; {@code calleeTimeZone} is the
- * callee's zone when it is not the tenant's.
+ * callee's zone when it is not the tenant's; {@code machineDetection} ({@code off} or {@code detect}; null: the
+ * agent's) asks the provider to tell a machine from a person.
  */
 public record OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
-        boolean schedule, ZoneId calleeTimeZone) {
+        boolean schedule, ZoneId calleeTimeZone, String machineDetection) {
+
+    public OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
+            boolean schedule, ZoneId calleeTimeZone) {
+        this(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, null);
+    }
 
     /** What a call is for, which picks its calling window. */
     public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
     private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone", "purpose", "schedule",
-            "calleeTimeZone");
+            "calleeTimeZone", MachineDetection.FIELD);
 
     public static OutboundCallRequest parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
         JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
@@ -42,6 +48,10 @@ public record OutboundCallRequest(String agentId, String leadId, String toPhone,
         ZoneId zone = json.has("calleeTimeZone")
                 ? TimeZones.parse(json.text("calleeTimeZone").trim(), "calleeTimeZone") : null;
         return new OutboundCallRequest(agentId, leadId, toPhone, IndianPhoneNumbers.callTo(toPhone, "toPhone"),
-                purpose, schedule, zone);
+                purpose, schedule, zone, MachineDetection.mode(json));
+    }
+
+    public OutboundCallRequest withMachineDetection(String mode) {
+        return new OutboundCallRequest(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, mode);
     }
 }

@@ -296,24 +296,31 @@ public class CampaignDialer {
             return;
         }
         String callId = data.path("callId").asText();
+        // a machine's answer is its own outcome, retried as the campaign says of machines
+        String outcome = CallingRules.retryClass(status, data.path("outcome").asText(null));
         if (DIALING.equals(lead.getString("state"))) {
             Document retry = campaign.get("retry", Document.class);
-            boolean again = retry != null && retry.getList("on", String.class, List.of()).contains(status)
+            boolean again = retry != null && retry.getList("on", String.class, List.of()).contains(outcome)
                     && !data.path("permanent").asBoolean(false)
                     && lead.getInteger("attempts") < retry.getInteger("maxAttempts", 1)
                     && !Set.of(Campaigns.CANCELED).contains(campaign.getString("status"));
             if (again) {
                 wait(id, lead, retry.get("delaySeconds", Number.class).longValue(), true);
             } else {
-                finish(id, lead, status, callId);
+                finish(id, lead, outcome, callId);
             }
-        } else if (DONE.equals(lead.getString("state")) && !status.equals(lead.getString("outcome"))
-                && CallLifecycle.UNKNOWN.equals(lead.getString("outcome"))) {
-            if (change(id, lead, Updates.set("outcome", status)) != null) {
-                campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.inc("outcomes.unknown", -1),
-                        Updates.inc("outcomes." + status, 1)));
+        } else if (DONE.equals(lead.getString("state")) && corrects(lead.getString("outcome"), outcome)) {
+            String was = lead.getString("outcome");
+            if (change(id, lead, Updates.set("outcome", outcome)) != null) {
+                campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.inc("outcomes." + was, -1),
+                        Updates.inc("outcomes." + outcome, 1)));
             }
         }
+    }
+
+    /** A late report corrects an ended lead: its outcome was unknown, or a machine's verdict came after the call ended. */
+    static boolean corrects(String was, String now) {
+        return CallLifecycle.UNKNOWN.equals(was) ? !now.equals(was) : "completed".equals(was) && "machine".equals(now);
     }
 
     private void finish(String id, Document lead, String outcome, String callId) {

@@ -63,8 +63,8 @@ public class Campaigns {
     private static final Set<String> FIELDS = Set.of("name", "agentId", "purpose", "leads", "startAt",
             "maxConcurrentCalls", "retry");
     private static final Set<String> RETRY_FIELDS = Set.of("on", "maxAttempts", "delaySeconds");
-    static final List<String> OUTCOMES = List.of("completed", "busy", "no-answer", "failed", "canceled", "refused",
-            "unknown");
+    static final List<String> OUTCOMES = List.of("completed", "machine", "busy", "no-answer", "failed", "canceled",
+            "refused", "unknown");
     private static final FindOneAndUpdateOptions AFTER = new FindOneAndUpdateOptions()
             .returnDocument(ReturnDocument.AFTER);
 
@@ -363,8 +363,8 @@ public class Campaigns {
         List<String> on = new ArrayList<>();
         for (JsonNode status : retry.path("on")) {
             String value = status.asText().replace('_', '-').toLowerCase(Locale.ROOT);
-            if (!List.of("busy", "no-answer").contains(value)) {
-                throw ApiException.badRequest("retry.on", "retry.on may hold busy and no_answer");
+            if (!CallingRules.RETRYABLE.contains(value)) {
+                throw ApiException.badRequest("retry.on", "retry.on may hold busy, no_answer and machine");
             }
             on.add(value);
         }

@@ -18,7 +18,15 @@ public record CallingRules(ZoneId timeZone, Map<String, CallingWindow> windows, 
         boolean numberSeries) {
 
     /** The outcomes a call may be dialled again after: never after completed, a refusal or a do-not-call hit. */
-    public static final List<String> RETRYABLE = List.of("busy", "no-answer");
+    public static final List<String> RETRYABLE = List.of("busy", "no-answer", "machine");
+
+    /**
+     * What a call's end counts as for retries: its status ({@code busy}, {@code no-answer}, ...), except that a call
+     * answered by a machine (its {@code outcome}) is {@code machine}, a class of its own.
+     */
+    public static String retryClass(String status, String outcome) {
+        return "machine".equals(outcome) ? "machine" : status;
+    }
 
     /** Dial a lead again after these outcomes, this much later, at most this many attempts a day in all. */
     public record Retries(List<String> on, long delaySeconds, int maxAttemptsPerDay) {

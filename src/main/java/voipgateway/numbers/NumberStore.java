@@ -76,23 +76,25 @@ public class NumberStore {
      * a unique index answers. The agent's voice webhook is kept on the number, so a dial finds it with the line.
      */
     public void claim(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
-        assign(Ids.objectId(numberId, "numberId", "number"), tenant, null, agentId, voiceUrl, message);
+            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("machineDetection") String detection,
+            @ExchangeProperty("tenantId") String tenant, Message message) {
+        assign(Ids.objectId(numberId, "numberId", "number"), tenant, null, agentId, voiceUrl, detection, message);
     }
 
     /** The agent holds the number already: assigned again (its voice webhook may change). */
     public void claimAgain(@Header("numberId") String numberId, @ExchangeProperty("agentId") String agentId,
-            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("tenantId") String tenant,
-            Message message) {
-        assign(Ids.objectId(numberId, "numberId", "number"), tenant, agentId, agentId, voiceUrl, message);
+            @ExchangeProperty("voiceUrl") String voiceUrl, @ExchangeProperty("machineDetection") String detection,
+            @ExchangeProperty("tenantId") String tenant, Message message) {
+        assign(Ids.objectId(numberId, "numberId", "number"), tenant, agentId, agentId, voiceUrl, detection, message);
     }
 
     private static void assign(ObjectId id, String tenant, String holder, String agentId, String voiceUrl,
-            Message message) {
+            String detection, Message message) {
         MongoRequests.update(message, MongoRequests.match("_id", id, "userId", tenant, "assignedAgentId", holder),
                 Updates.combine(Updates.set("assignedAgentId", agentId), Updates.set("assignedAt", new Date()),
-                        voiceUrl == null ? Updates.unset("assignedVoiceUrl") : Updates.set("assignedVoiceUrl", voiceUrl)),
+                        voiceUrl == null ? Updates.unset("assignedVoiceUrl") : Updates.set("assignedVoiceUrl", voiceUrl),
+                        detection == null ? Updates.unset("assignedMachineDetection")
+                                : Updates.set("assignedMachineDetection", detection)),
                 false);
     }
 
@@ -112,7 +114,7 @@ public class NumberStore {
 
     private static Bson unassigned() {
         return Updates.combine(Updates.unset("assignedAgentId"), Updates.unset("assignedAt"),
-                Updates.unset("assignedVoiceUrl"));
+                Updates.unset("assignedVoiceUrl"), Updates.unset("assignedMachineDetection"));
     }
 
     /** By {@code _id} alone (an index everywhere); the tenant is checked on the document read. */
@@ -183,6 +185,9 @@ public class NumberStore {
         view.put("providerId", number.getObjectId("providerId").toHexString());
         view.put("status", number.getString("status"));
         view.put("assignedAgentId", number.getString("assignedAgentId"));
+        if (number.getString("assignedMachineDetection") != null) {
+            view.put("machineDetection", number.getString("assignedMachineDetection"));
+        }
         if (number.getString("assignedVoiceUrl") != null) {
             view.put("voiceUrl", number.getString("assignedVoiceUrl"));
         }

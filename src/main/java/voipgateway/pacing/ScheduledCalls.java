@@ -22,6 +22,7 @@ import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialChanges;
+import voipgateway.calls.MachineDetection;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.compliance.CallingRules;
 import voipgateway.storage.MongoRequests;
@@ -72,7 +73,8 @@ public class ScheduledCalls {
         exchange.setProperty("retryable", false);
         String zone = call.getString("calleeTimeZone");
         return new OutboundCallRequest(call.getString("agentId"), call.getString("leadId"), call.getString("toPhone"),
-                call.getString("callTo"), call.get("purpose", "promotional"), true, zone == null ? null : ZoneId.of(zone));
+                call.getString("callTo"), call.get("purpose", "promotional"), true, zone == null ? null : ZoneId.of(zone),
+                call.get(MachineDetection.FIELD, MachineDetection.OFF));
     }
 
     static boolean waiting(Document call) {
@@ -113,7 +115,8 @@ public class ScheduledCalls {
         }
         int attempt = call.getInteger("attempt", 1);
         CallingRules.Retries retries = rules.retries();
-        if (!retries.on().contains(call.getString("status")) || attempt >= retries.maxAttemptsPerDay()) {
+        String ended = CallingRules.retryClass(call.getString("status"), call.getString("outcome"));
+        if (!retries.on().contains(ended) || attempt >= retries.maxAttemptsPerDay()) {
             return null;
         }
         java.time.Instant due = clock.instant().plusSeconds(retries.delaySeconds());
@@ -127,7 +130,7 @@ public class ScheduledCalls {
         Date now = new Date(clock.millis());
         Document retry = new Document("_id", id);
         for (String field : new String[] {"userId", "agentId", "leadId", "toPhone", "callTo", "did", "provider",
-                "providerId", "purpose", "calleeTimeZone", "requestHash"}) {
+                "providerId", "purpose", "calleeTimeZone", "requestHash", MachineDetection.FIELD}) {
             if (call.get(field) != null) {
                 retry.append(field, call.get(field));
             }
@@ -139,7 +142,7 @@ public class ScheduledCalls {
                 .append("firstCallId", first).append("retryOf", call.getObjectId("_id")).append("attempt", attempt + 1)
                 .append("firstAttemptAt", firstAt)
                 .append("status", CallLifecycle.SCHEDULED).append("statusRank", 0)
-                .append("reason", "retry_" + call.getString("status")).append("scheduledFor", Date.from(due))
+                .append("reason", "retry_" + ended).append("scheduledFor", Date.from(due))
                 .append("createdAt", now).append("updatedAt", now).append(CallVersions.VERSION, 1);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id.toHexString());

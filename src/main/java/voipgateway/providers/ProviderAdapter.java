@@ -40,10 +40,15 @@ public class ProviderAdapter {
     private Map<String, Pattern> formats = Map.of();
     private Map<String, String> causes = new LinkedHashMap<>();
     private String permanentCauses = "";
+    private Map<String, String> machineVerdicts = new LinkedHashMap<>();
 
     /** How a call ended, the same for every provider. */
     public static final List<String> OUTCOMES = List.of("answered", "busy", "no_answer", "rejected", "failed",
             "canceled", "machine", "unknown");
+    /** Answering-machine detection as a call or an agent asks for it: none, or asynchronous detection. */
+    public static final List<String> DETECTION_MODES = List.of("off", "detect");
+    /** What answering-machine detection may find on the line. */
+    public static final List<String> VERDICTS = List.of("human", "machine", "fax", "unknown");
 
     public String getProvider() {
         return provider;
@@ -132,6 +137,29 @@ public class ProviderAdapter {
                 .contains(code.trim());
     }
 
+    public Map<String, String> getMachineVerdicts() {
+        return machineVerdicts;
+    }
+
+    /**
+     * {@code word: verdict}: the provider's answering-machine detection results (Twilio's {@code AnsweredBy}) as
+     * {@link #VERDICTS}. An adapter that declares none has no detection, and a call asking for it is refused.
+     */
+    public void setMachineVerdicts(Map<String, String> machineVerdicts) {
+        this.machineVerdicts = new LinkedHashMap<>(machineVerdicts);
+    }
+
+    public boolean detectsMachines() {
+        return !machineVerdicts.isEmpty();
+    }
+
+    /** A detection result as a verdict; an undeclared word is {@code unknown}. */
+    public String verdict(String word) {
+        String wanted = comparable(word);
+        return machineVerdicts.entrySet().stream().filter(e -> comparable(e.getKey()).equals(wanted))
+                .map(Map.Entry::getValue).findFirst().orElse("unknown");
+    }
+
     public Map<String, String> getPatterns() {
         return patterns;
     }
@@ -200,6 +228,12 @@ public class ProviderAdapter {
             if (!OUTCOMES.contains(outcome)) {
                 throw new IllegalArgumentException("provider adapter " + provider + ": cause " + code + " maps to '"
                         + outcome + "', not one of " + OUTCOMES);
+            }
+        });
+        machineVerdicts.forEach((word, verdict) -> {
+            if (!VERDICTS.contains(verdict)) {
+                throw new IllegalArgumentException("provider adapter " + provider + ": machine verdict " + word
+                        + " maps to '" + verdict + "', not one of " + VERDICTS);
             }
         });
         Map<String, Pattern> compiled = new LinkedHashMap<>();

@@ -163,7 +163,8 @@ public class ProviderSimulator {
             String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
             String statusCallback = form.get("StatusCallback") == null ? "" : form.get("StatusCallback");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callSid), "Twilio", callSid);
-            callbacks.twilio(call, form, statusCallback, callbackFault(), ending());
+            SimulatorSettings.Ending ending = ending();
+            callbacks.twilio(call, form, statusCallback, callbackFault(), ending, answeredBy(form, ending));
             Map<String, Object> created = new LinkedHashMap<>();
             created.put("sid", callSid);
             created.put("status", "queued");
@@ -234,6 +235,14 @@ public class ProviderSimulator {
 
     private SimulatorSettings.Ending ending() {
         return settings.get().ending(random.get().nextDouble());
+    }
+
+    /** A machine detection's verdict, when the dial asked for one and is answered: drawn by {@code machineRate}. */
+    private String answeredBy(MultiMap dial, SimulatorSettings.Ending ending) {
+        if (!"Enable".equals(dial.get("MachineDetection")) || ending != SimulatorSettings.Ending.ANSWERED) {
+            return null;
+        }
+        return random.get().nextDouble() < settings.get().machineRate ? "machine_end_beep" : "human";
     }
 
     private CallbackFault callbackFault() {

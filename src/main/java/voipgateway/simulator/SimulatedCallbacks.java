@@ -55,12 +55,17 @@ class SimulatedCallbacks {
     void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault, Ending ending) {
         long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
         Map<String, Object> report = SansPbxRules.report(call.providerCallId, dial, Instant.now(), seconds, zone);
-        // Asterisk's disposition and Q.850 cause for a callee busy (17) or not answering (19)
+        // Asterisk's disposition and Q.850 cause for a callee busy (17), not answering (19), declining (21), or a
+        // number that does not exist (1)
         switch (ending) {
             case BUSY -> report.putAll(Map.of("disposition", "BUSY", "cause", "17", "cause_txt", "User busy",
                     "duration", "0", "billsec", "0"));
             case NO_ANSWER -> report.putAll(Map.of("disposition", "NO ANSWER", "cause", "19", "cause_txt",
                     "No answer", "duration", "0", "billsec", "0"));
+            case REJECTED -> report.putAll(Map.of("disposition", "BUSY", "cause", "21", "cause_txt", "Call rejected",
+                    "duration", "0", "billsec", "0"));
+            case INVALID_NUMBER -> report.putAll(Map.of("disposition", "FAILED", "cause", "1", "cause_txt",
+                    "Unallocated (unassigned) number", "duration", "0", "billsec", "0"));
             default -> { }
         }
         call.finalStatus = (String) report.get("disposition");
@@ -73,32 +78,51 @@ class SimulatedCallbacks {
         scheduleFinal(call, url, fault, () -> post(call, url, "application/json", body, null, true), List.of());
     }
 
-    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending) {
+    /**
+     * {@code answeredBy}: when the dial asked for asynchronous machine detection and the call is answered, the
+     * verdict ({@code human}, {@code machine_end_beep}) posted to its {@code AsyncAmdStatusCallback} once answered.
+     */
+    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending,
+            String answeredBy) {
+        // Twilio reports a decline as busy and a number that does not exist as failed, its SIP code saying which
         String last = switch (ending) {
-            case BUSY -> "busy";
+            case BUSY, REJECTED -> "busy";
             case NO_ANSWER -> "no-answer";
+            case INVALID_NUMBER -> "failed";
             default -> "completed";
+        };
+        String sip = switch (ending) {
+            case BUSY -> "486";
+            case NO_ANSWER -> "480";
+            case REJECTED -> "603";
+            case INVALID_NUMBER -> "404";
+            default -> "200";
         };
         call.finalStatus = last;
         long seconds = ending == Ending.ANSWERED ? Math.max(1, settings.get().callbackDelayMs / 1000) : 0;
-        List<Runnable> earlier = (ending == Ending.ANSWERED ? List.of("initiated", "ringing", "in-progress")
-                : List.of("initiated", "ringing")).stream()
-                .<Runnable>map(status -> () -> twilioEvent(call, dial, url, status, null, false)).toList();
-        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, last, seconds, true), earlier);
+        List<Runnable> earlier = new java.util.ArrayList<>((ending == Ending.ANSWERED
+                ? List.of("initiated", "ringing", "in-progress") : List.of("initiated", "ringing")).stream()
+                .<Runnable>map(status -> () -> twilioEvent(call, dial, url, Map.of("CallStatus", status), false))
+                .toList());
+        String amdUrl = dial.get("AsyncAmdStatusCallback");
+        if (answeredBy != null && amdUrl != null) {
+            counts.add("callbacks.machine-detection");
+            earlier.add(() -> twilioEvent(call, dial, amdUrl, Map.of("AnsweredBy", answeredBy,
+                    "MachineDetectionDuration", "2150"), false));
+        }
+        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, Map.of("CallStatus", last, "CallDuration",
+                Long.toString(seconds), "SipResponseCode", sip), true), earlier);
     }
 
-    private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, String status, Long seconds,
+    private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, Map<String, String> fields,
             boolean last) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("AccountSid", settings.get().twilioAccountSid);
         form.put("CallSid", call.providerCallId);
-        form.put("CallStatus", status);
         form.put("To", dial.get("To"));
         form.put("From", dial.get("From"));
         form.put("Direction", "outbound-api");
-        if (seconds != null) {
-            form.put("CallDuration", seconds.toString());
-        }
+        new java.util.TreeMap<>(fields).forEach(form::put);
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

@@ -24,8 +24,8 @@ public class SimulatorSettings {
     /** A placed call's status report's fate. */
     public enum CallbackFault { NONE, LATE, DUPLICATE, OUT_OF_ORDER, MISSING }
 
-    /** How a placed call ends: answered, or the callee busy or not answering. */
-    public enum Ending { ANSWERED, BUSY, NO_ANSWER }
+    /** How a placed call ends: answered, the callee busy or not answering, the call declined, or no such number. */
+    public enum Ending { ANSWERED, BUSY, NO_ANSWER, REJECTED, INVALID_NUMBER }
 
     public long tokenLatencyMs = 500;
     /** {@code 1500} or {@code 1000-2000} (each dial draws a latency in the range). */
@@ -51,6 +51,12 @@ public class SimulatorSettings {
     /** Placed calls that end busy, and unanswered (the rest are answered). */
     public double busyRate;
     public double noAnswerRate;
+    /** Placed calls the callee declines (Twilio: busy with SIP 603; SansPBX: Q.850 cause 21). */
+    public double rejectedRate;
+    /** Placed calls to a number that does not exist (Twilio: failed with SIP 404; SansPBX: Q.850 cause 1). */
+    public double invalidNumberRate;
+    /** Of the answered calls that ask for machine detection, those a machine answers (the rest: a person). */
+    public double machineRate;
 
     public double callbackLateRate;
     public long callbackLateMs = 30_000;
@@ -150,8 +156,10 @@ public class SimulatorSettings {
         Map<String, Double> callbackRates = Map.of("callbackLateRate", callbackLateRate, "callbackDuplicateRate",
                 callbackDuplicateRate, "callbackOutOfOrderRate", callbackOutOfOrderRate, "callbackMissingRate",
                 callbackMissingRate);
-        Map<String, Double> endingRates = Map.of("busyRate", busyRate, "noAnswerRate", noAnswerRate);
-        for (Map<String, Double> rates : List.of(answerRates, callbackRates, endingRates)) {
+        Map<String, Double> endingRates = Map.of("busyRate", busyRate, "noAnswerRate", noAnswerRate,
+                "rejectedRate", rejectedRate, "invalidNumberRate", invalidNumberRate);
+        for (Map<String, Double> rates : List.of(answerRates, callbackRates, endingRates, Map.of("machineRate",
+                machineRate))) {
             rates.forEach((name, rate) -> {
                 if (!(rate >= 0 && rate <= 1)) {
                     wrong.add(name + ": a rate from 0 to 1");
@@ -173,8 +181,8 @@ public class SimulatorSettings {
 
     /** One draw as a placed call's ending. */
     public Ending ending(double draw) {
-        return pick(draw, new double[] {busyRate, noAnswerRate}, new Ending[] {Ending.BUSY, Ending.NO_ANSWER},
-                Ending.ANSWERED);
+        return pick(draw, new double[] {busyRate, noAnswerRate, rejectedRate, invalidNumberRate},
+                new Ending[] {Ending.BUSY, Ending.NO_ANSWER, Ending.REJECTED, Ending.INVALID_NUMBER}, Ending.ANSWERED);
     }
 
     /** One draw as a status report's fate. */

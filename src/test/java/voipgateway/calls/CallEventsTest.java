@@ -22,7 +22,8 @@ class CallEventsTest {
 
     private final List<Document> relayed = new ArrayList<>();
     private final CallEvents events = new CallEvents((tenant, type) -> tenant.equals("t1") && (type == null
-            || Set.of("call.completed", "call.refused", "call.retry_scheduled").contains(type)), relayed::add);
+            || Set.of("call.completed", "call.refused", "call.retry_scheduled", "call.machine_detected").contains(type)),
+            relayed::add);
 
     @Test
     void eachStatusNamesItsEventAndTheServicesOwnStepsNone() {
@@ -65,6 +66,21 @@ class CallEventsTest {
         assertSame(completed, events.withEvent(new Document("userId", "t2").append("status", "answered"), completed));
         Bson ringing = Updates.set("status", "ringing");
         assertSame(ringing, events.withEvent(new Document("userId", "t1").append("status", "initiated"), ringing));
+    }
+
+    /** A machine detection's verdict changes no status: its report is an event of its own, at the call's status. */
+    @Test
+    void aMachineVerdictIsAnEventOfItsOwn() {
+        Document call = new Document("userId", "t1").append("status", "completed").append(CallEvents.SEQUENCE, 4);
+        Bson update = Updates.combine(Updates.set("machineVerdict", "machine"), Updates.set("outcome", "machine"));
+
+        BsonDocument entry = render(events.withEvent(call, update)).getDocument("$push").getDocument(CallEvents.OUTBOX);
+
+        assertEquals("call.machine_detected", entry.getString("type").getValue());
+        assertEquals("completed", entry.getString("status").getValue());
+        assertEquals("machine", entry.getString("machineVerdict").getValue());
+        assertEquals("machine", entry.getString("outcome").getValue());
+        assertEquals(5, entry.getInt32("seq").getValue());
     }
 
     @Test
