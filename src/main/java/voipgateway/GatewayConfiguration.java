@@ -23,7 +23,8 @@ import voipgateway.callbacks.CallbacksConfiguration;
 import voipgateway.calls.CallEvents;
 import voipgateway.campaigns.CampaignsConfiguration;
 import voipgateway.calls.CallsConfiguration;
-import voipgateway.calls.MachineDetection;
+import voipgateway.calls.CallRecordings;
+import voipgateway.calls.ProviderFeatures;
 import voipgateway.cluster.ClusterConfiguration;
 import voipgateway.compliance.ComplianceConfiguration;
 import voipgateway.config.Settings;
@@ -39,6 +40,7 @@ import voipgateway.metrics.OperationRouteMetrics;
 import voipgateway.numbers.NumberStore;
 import voipgateway.pacing.PacingConfiguration;
 import voipgateway.providers.ProviderAdapters;
+import voipgateway.providers.ProviderHosts;
 import voipgateway.providers.ProvidersConfiguration;
 import voipgateway.queue.BusConfiguration;
 import voipgateway.queue.EmbeddedBroker;
@@ -147,7 +149,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         ProviderAdapters adapters = providers.bind(context, cipher, metrics, workers);
         registry.bind("numberStore", new NumberStore());
         registry.bind("agentStore", new AgentStore());
-        registry.bind("machineDetection", new MachineDetection(adapters));
+        registry.bind("providerFeatures", new ProviderFeatures(adapters));
+        registry.bind("callRecordings", new CallRecordings(adapters,
+                registry.lookupByNameAndType("providerHosts", ProviderHosts.class)));
         // a call's status changes make events for its tenant's webhooks, in the same write
         CallEvents events = webhooks.bind(context, db, cipher, metrics, workers, clock, cacheAge, cacheEntries);
         CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock, events);

@@ -53,6 +53,12 @@ class DemoQuickstartTest extends GatewayTestSupport {
                 "completed".equals(send("GET", callPath, null).json().get("status").asText()));
         JsonNode completed = send("GET", callPath, null).json();
         assertEquals("ANSWER", completed.at("/statusHistory/0/payload/disposition").asText());
+        assertEquals("answered", completed.get("outcome").asText());
+        // and its recording, which the simulated PBX serves with the account's token
+        Response recording = send("GET", callPath + "/recording", null);
+        assertEquals(200, recording.status(), recording.body());
+        assertEquals(List.of("audio/wav"), recording.headers().get("content-type"));
+        assertTrue(recording.body().startsWith("RIFF"), "a WAV file");
 
         // the README's log excerpt is what this run printed (times, ports and numbers aside)
         List<String> printed = capturedLogs().lines().map(DemoQuickstartTest::shape).toList();

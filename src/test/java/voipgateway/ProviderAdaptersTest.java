@@ -323,6 +323,104 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         assertEquals(200, set.status(), set.body());
     }
 
+    /**
+     * A recorded Twilio call: asked for with the dial (Record, RecordingStatusCallback), reported by its signed
+     * recording callback, and passed on by GET /calls/{id}/recording with the account's credentials, which the client
+     * never sees, nor where Twilio keeps it; the credentials go to the account's own API host only.
+     */
+    @Test
+    void aTwilioRecordingIsReportedAndPassedOnWithoutTheCredentialsOrItsUrl() throws Exception {
+        twilioAnswers();
+        addAndAssign(twilioAccount());
+        byte[] audio = voipgateway.demo.DemoAudio.wav();
+        String recordingPath = "/2010-04-01/Accounts/" + SID + "/Recordings/RE7a1c9e2f4b6d8a0c2e4f6a8b0c2d4e6f";
+        pbx.stubFor(get(urlPathEqualTo(recordingPath)).withBasicAuth(SID, AUTH_TOKEN).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "audio/x-wav").withHeader("Set-Cookie", "tw=1")
+                .withHeader("x-amz-request-id", "leak").withBody(audio)));
+        pbx.resetRequests();
+        String callId = callWithKey("rec-1", Map.of("toPhone", "09000000001", "record", true)).json().get("id")
+                .asText();
+        String callback = "http://localhost:" + port + "/callbacks/twilio/status?call=" + callId + "&token="
+                + callbackToken("Twilio", callId);
+        List<String> dial = form(pbx.findAll(postRequestedFor(urlPathEqualTo(CALLS))).get(0).getBodyAsString());
+        assertTrue(dial.containsAll(List.of("Record=true", "RecordingStatusCallback=" + callback,
+                "RecordingStatusCallbackMethod=POST", "RecordingStatusCallbackEvent=completed")), dial.toString());
+
+        String path = callback.substring(callback.indexOf("/callbacks"));
+        assertEquals(404, send("GET", "/calls/" + callId + "/recording", null).status(), "none reported yet");
+        Map<String, Object> recorded = Map.of("CallSid", "CA42", "AccountSid", SID, "RecordingSid",
+                "RE7a1c9e2f4b6d8a0c2e4f6a8b0c2d4e6f", "RecordingUrl", pbxUrl(recordingPath), "RecordingStatus",
+                "completed", "RecordingDuration", "31");
+        assertEquals(200, postForm(path, recorded, sign(path, recorded)).status());
+        assertEquals(31, storedCall(callId).getInteger("recordingSeconds"));
+
+        Response shown = send("GET", "/calls/" + callId, null);
+        assertEquals("/calls/" + callId + "/recording", shown.json().at("/recording/url").asText());
+        assertFalse(shown.body().contains(recordingPath), "where Twilio keeps it is never shown: " + shown.body());
+        java.net.http.HttpResponse<byte[]> fetched = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(uri("/calls/" + callId + "/recording"))
+                        .header("Authorization", "Bearer " + API_KEY).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, fetched.statusCode());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(audio, fetched.body(), "the audio, as Twilio gave it");
+        assertEquals(java.util.Set.of("content-type", "content-disposition", "cache-control", "content-length"),
+                fetched.headers().map().keySet().stream().filter(name -> !name.startsWith(":"))
+                        .collect(java.util.stream.Collectors.toSet()), "only the headers we chose");
+        assertEquals("audio/x-wav", fetched.headers().firstValue("content-type").orElseThrow());
+        assertEquals("attachment; filename=\"" + callId + ".wav\"",
+                fetched.headers().firstValue("content-disposition").orElseThrow());
+        pbx.verify(1, anyRequestedFor(urlPathEqualTo(recordingPath))
+                .withHeader("Authorization", equalTo("Basic " + basic(SID, AUTH_TOKEN))));
+
+        // kept on another host than the account's API (another port): fetched, the credentials left at home
+        com.sun.net.httpserver.HttpServer elsewhere = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        elsewhere.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.getResponseHeaders().add("Content-Type", "audio/mpeg");
+            exchange.sendResponseHeaders(200, audio.length);
+            exchange.getResponseBody().write(audio);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            String other = "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/r.mp3";
+            db().getCollection("calls").updateOne(new Document("_id", new ObjectId(callId)),
+                    new Document("$set", new Document("recordingUrl", other)));
+            Response moved = send("GET", "/calls/" + callId + "/recording", null);
+            assertEquals(200, moved.status());
+            assertEquals(List.of("audio/mpeg"), moved.headers().get("content-type"));
+            assertEquals(List.of("null"), authorizations);
+        } finally {
+            elsewhere.stop(0);
+        }
+        // reported at an internal address: refused, nothing fetched
+        db().getCollection("calls").updateOne(new Document("_id", new ObjectId(callId)),
+                new Document("$set", new Document("recordingUrl", "http://10.1.2.3/r.wav")));
+        Response internal = send("GET", "/calls/" + callId + "/recording", null);
+        assertEquals(502, internal.status(), internal.body());
+        assertEquals("recording", internal.json().get("field").asText());
+        assertFalse(internal.body().contains("10.1.2.3"), internal.body());
+        // the provider no longer has it: 404; another tenant's call: 404 as if it did not exist
+        db().getCollection("calls").updateOne(new Document("_id", new ObjectId(callId)),
+                new Document("$set", new Document("recordingUrl", pbxUrl("/gone.wav"))));
+        assertEquals(404, send("GET", "/calls/" + callId + "/recording", null).status());
+        assertEquals(404, send("GET", "/calls/" + new ObjectId().toHexString() + "/recording", null).status());
+    }
+
+    /** SansPBX records by its account's settings: a call asking to be recorded there is refused, naming it. */
+    @Test
+    void aRecordingAskedOfAProviderThatRecordsByItsSettingsIsRefused() throws Exception {
+        lineThatDials("jwt-1", "9");
+        pbx.resetRequests();
+        Response refused = callWithKey("rec-sanspbx", Map.of("toPhone", "09000000001", "record", true));
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("record", refused.json().get("field").asText());
+        assertTrue(refused.json().get("message").asText().contains("SansPBX"), refused.body());
+        pbx.verify(0, anyRequestedFor(anyUrl()));
+    }
+
     /** Exotel has no machine detection: asking for it is a 422 naming the provider, and nothing is dialled or kept. */
     @Test
     void machineDetectionWhereTheProviderHasNoneIsRefusedNamingIt() throws Exception {
@@ -403,6 +501,24 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         // Exotel's Status is its only word on the end: the outcome follows it, its text the cause
         assertEquals("no_answer", storedCall(callId).getString("outcome"));
         assertEquals(new Document("text", "no-answer"), storedCall(callId).get("cause", Document.class));
+
+        // recorded on request (Record=true); its RecordingUrl comes with the end, and is passed on
+        pbx.stubFor(get(urlPathEqualTo("/exotel/recordings/exo-78.mp3")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "audio/mpeg").withBody(new byte[] {73, 68, 51})));
+        pbx.resetRequests();
+        String recorded = callWithKey("exotel-rec", Map.of("toPhone", "09000000002", "record", true)).json().get("id")
+                .asText();
+        assertTrue(form(pbx.findAll(postRequestedFor(urlPathEqualTo(CONNECT))).get(0).getBodyAsString())
+                .contains("Record=true"));
+        String recordedPath = "/callbacks/exotel/status?call=" + recorded + "&token=" + callbackToken("Exotel", recorded);
+        assertEquals(200, postForm(recordedPath, Map.of("CallSid", "exo-77", "Status", "completed",
+                "ConversationDuration", "40", "RecordingUrl", pbxUrl("/exotel/recordings/exo-78.mp3")), null).status());
+        Response audio = send("GET", "/calls/" + recorded + "/recording", null);
+        assertEquals(200, audio.status());
+        assertEquals("ID3", audio.body());
+        assertEquals(List.of("attachment; filename=\"" + recorded + ".mp3\""), audio.headers().get("content-disposition"));
+        pbx.verify(1, anyRequestedFor(urlPathEqualTo("/exotel/recordings/exo-78.mp3"))
+                .withHeader("Authorization", equalTo("Basic " + basic(EXOTEL_KEY, EXOTEL_TOKEN))));
     }
 
     /**

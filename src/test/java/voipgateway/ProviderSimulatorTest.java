@@ -36,7 +36,8 @@ class ProviderSimulatorTest extends GatewayTestSupport {
     protected List<String> secrets() {
         SimulatorSettings defaults = new SimulatorSettings();
         List<String> secrets = new java.util.ArrayList<>(super.secrets());
-        secrets.add(defaults.twilioAuthToken);
+        secrets.addAll(List.of(defaults.twilioAuthToken, defaults.sansPbxAccessToken, defaults.sansPbxAccessKey,
+                defaults.sansPbxPassword));
         return secrets;
     }
 
@@ -142,6 +143,34 @@ class ProviderSimulatorTest extends GatewayTestSupport {
         String invalid = call("09000000008").json().get("id").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(storedCall(invalid).getString("status")));
         assertEquals(404, storedCall(invalid).get("cause", Document.class).getInteger("sip"));
+    }
+
+    /** The simulator serves the recordings it reports, with the account's credentials; the gateway passes them on. */
+    @Test
+    void recordingsTheSimulatorReportsArePassedOn() throws Exception {
+        sansPbxAccountOnTheSimulator();
+        String sansPbx = call("09000000009").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> storedCall(sansPbx).get("recordingUrl") != null);
+        assertRecording(sansPbx);
+        assertEquals(1, counts().get("requests.sanspbx.recording").asInt(), "fetched with the account's token");
+
+        db().getCollection("voipproviders").deleteMany(new Document());
+        twilioAccountOnTheSimulator();
+        String twilio = callWithKey("sim-rec", Map.of("toPhone", "09000000010", "record", true)).json().get("id")
+                .asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> storedCall(twilio).get("recordingUrl") != null);
+        assertRecording(twilio);
+        assertEquals(1, counts().get("requests.twilio.recording").asInt());
+    }
+
+    private void assertRecording(String callId) throws Exception {
+        java.net.http.HttpResponse<byte[]> audio = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(uri("/calls/" + callId + "/recording"))
+                        .header("Authorization", "Bearer " + API_KEY).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, audio.statusCode());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(voipgateway.demo.DemoAudio.wav(), audio.body());
+        assertEquals("audio/wav", audio.headers().firstValue("content-type").orElseThrow());
     }
 
     @Test

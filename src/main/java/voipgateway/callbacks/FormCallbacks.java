@@ -19,8 +19,8 @@ import voipgateway.providers.ProviderAdapters;
  * onto the lifecycle by the adapter's {@code statuses}), the duration in seconds, {@code RecordingUrl}, an
  * RFC 1123 {@code Timestamp} and an answering machine detection's {@code AnsweredBy} (mapped by the adapter's
  * {@code machineVerdicts}) with its {@code MachineDetectionDuration} (ms); which form fields hold the first three
- * is the adapter route's to say. A callback without a status (Twilio's asynchronous machine detection result) is a
- * report: it sets what it carries and leaves the status as it is.
+ * is the adapter route's to say. A callback without a status (Twilio's asynchronous machine detection result, its
+ * recording status callback) is a report: it sets what it carries and leaves the status as it is.
  */
 public class FormCallbacks {
 
@@ -75,10 +75,7 @@ public class FormCallbacks {
             }
             String sip = sipField == null ? null : single(form, sipField);
             CallEndings.append(changes, adapters.forStored(provider), status, null, callStatus, sip);
-            String recording = single(form, "RecordingUrl");
-            if (recording != null) {
-                changes.append("recordingUrl", recording);
-            }
+            recording(form, changes);
         }
         machineVerdict(provider, form, changes);
         return new StatusEvent(provider, null, callSid, status, occurredAt, changes, Payloads.withoutSecrets(form),
@@ -95,12 +92,31 @@ public class FormCallbacks {
         }
         Document changes = new Document();
         machineVerdict(provider, form, changes);
-        if (changes.isEmpty()) {
-            throw ApiException.badRequest("CallStatus", "a " + provider + " callback carries CallStatus or AnsweredBy");
+        String recordingStatus = single(form, "RecordingStatus");
+        if (recordingStatus == null && changes.isEmpty()) {
+            throw ApiException.badRequest("CallStatus", "a " + provider + " callback carries CallStatus, AnsweredBy or"
+                    + " RecordingStatus");
+        }
+        if ("completed".equals(recordingStatus)) {
+            // a recording's other states (in-progress, absent, failed) are kept in the call's history only
+            recording(form, changes);
         }
         return new StatusEvent(provider, null, callSid, null, timestamp(single(form, "Timestamp")), changes,
                 Payloads.withoutSecrets(form), message.getHeader("call", String.class),
                 message.getHeader("token", String.class));
+    }
+
+    /** {@code RecordingUrl}, where the recording is (never shown), and its {@code RecordingDuration} in seconds. */
+    private static void recording(Map<String, Object> form, Document changes) {
+        String url = single(form, "RecordingUrl");
+        if (url == null) {
+            return;
+        }
+        changes.append("recordingUrl", url);
+        String seconds = single(form, "RecordingDuration");
+        if (seconds != null && seconds.matches("[0-9]{1,9}")) {
+            changes.append("recordingSeconds", Integer.parseInt(seconds));
+        }
     }
 
     /** {@code AnsweredBy}: the verdict, the provider's word and how long detection took (ms), when reported. */

@@ -10,7 +10,8 @@ import org.bson.Document;
 import voipgateway.providers.Masking;
 
 /**
- * A provider's callback as it is kept in history: every field, except those whose name says secret; values masked
+ * A provider's callback as it is kept in history: every field, except those whose name says secret and where a
+ * recording is; values masked
  * ({@link Masking}) and cut; names that MongoDB could read as an operator or a path ({@code $set}, {@code a.b})
  * kept with look-alike characters instead (U+FF04 for {@code $}, U+FF0E for {@code .}), control characters as
  * {@code ?}.
@@ -18,6 +19,8 @@ import voipgateway.providers.Masking;
 final class Payloads {
 
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|password|secret|auth|key|signature).*");
+    /** Where a recording is kept: the call's own, never shown (GET /calls/{id}/recording passes the audio on). */
+    private static final Pattern RECORDING_NAME = Pattern.compile("(?i)(recording.*url|recfile)");
     private static final int MAX_VALUE = 2000;
     private static final int MAX_NAME = 100;
 
@@ -27,7 +30,7 @@ final class Payloads {
     static Document withoutSecrets(Map<String, ?> fields) {
         Document kept = new Document();
         fields.forEach((name, value) -> {
-            if (SECRET_NAME.matcher(name).matches()) {
+            if (SECRET_NAME.matcher(name).matches() || RECORDING_NAME.matcher(name).matches()) {
                 return;
             }
             kept.put(safeName(name), safeValue(value));

@@ -113,7 +113,7 @@ public class StatusEventStore {
             changes.forEach((field, value) -> updates.add(Updates.set(field, value)));
             updates.add(Updates.set("updatedAt", now));
             updates.add(Updates.push("statusHistory", historyEntry(event, "report",
-                    changes.containsKey("machineVerdict") ? "machine_detection" : "report", now)));
+                    changes.containsKey("machineVerdict") ? "machine_detection" : "recording", now)));
             return Updates.combine(updates);
         };
     }

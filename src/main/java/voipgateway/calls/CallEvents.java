@@ -33,9 +33,10 @@ public final class CallEvents {
     public static final String PACING = "pacing";
     /** What a status change carries into its event, when the change sets it. */
     private static final List<String> CARRIED = List.of("reason", "durationSeconds", "endReason", "answeredAt",
-            "endedAt", "scheduledFor", "attempt", "outcome", "cause", "permanent", "machineVerdict");
+            "endedAt", "scheduledFor", "attempt", "outcome", "cause", "permanent", "machineVerdict", "recording");
     /** The event a report on a call makes (a field it sets, no status change), by the field. */
-    private static final Map<String, String> REPORTS = Map.of("machineVerdict", "call.machine_detected");
+    private static final Map<String, String> REPORTS = Map.of("machineVerdict", "call.machine_detected",
+            "recordingUrl", "call.recording_available");
 
     /** No tenant has webhooks: calls are written as they always were. */
     public static final CallEvents NONE = new CallEvents((tenant, type) -> false, call -> {
@@ -83,6 +84,10 @@ public final class CallEvents {
                 changed.append(field, value);
             }
         });
+        if (set.containsKey("recordingUrl")) {
+            // that there is one, never where: GET /calls/{id}/recording passes it on
+            changed.append("recording", true);
+        }
         BsonValue status = set.get("status");
         String type;
         if (status != null && status.isString() && !status.asString().getValue().equals(call.getString("status"))) {

@@ -59,7 +59,7 @@ public class CallStore {
         String voice = number.getString("assignedVoiceUrl") != null ? number.getString("assignedVoiceUrl") : voiceUrl;
         return new DialRequest(request.callTo(), Dids.callerId(did), did, id, voice.isEmpty() ? null : voice,
                 tokens.urlFor(statusCallbackUrl.replace("{provider}", account.adapter()), account.provider(), id),
-                MachineDetection.DETECT.equals(request.machineDetection()));
+                ProviderFeatures.DETECT.equals(request.machineDetection()), request.record());
     }
 
     /** {@code GET /calls?agentId=&status=&from=&to=&page=&limit=}: newest first. */
@@ -149,7 +149,7 @@ public class CallStore {
         view.put("id", call.getObjectId("_id").toHexString());
         for (String field : new String[] {"agentId", "leadId", "toPhone", "did", "provider", "providerCallId",
                 "status", "reason", "failureReason", "endReason", "outcome", "purpose", "calleeTimeZone",
-                "firstCallId", "retryOf", MachineDetection.FIELD, "machineVerdict", "answeredBy"}) {
+                "firstCallId", "retryOf", ProviderFeatures.MACHINE_DETECTION, "machineVerdict", "answeredBy"}) {
             if (call.get(field) != null) {
                 view.put(field, call.get(field).toString());
             }
@@ -169,6 +169,15 @@ public class CallStore {
         }
         if (call.get("cause") instanceof Document cause) {
             view.put("cause", cause);
+        }
+        if (call.get("recordingUrl") != null) {
+            // that there is one, and where we pass it on; never where the provider keeps it
+            Map<String, Object> recording = new LinkedHashMap<>();
+            recording.put("url", "/calls/" + view.get("id") + "/recording");
+            if (call.get("recordingSeconds") != null) {
+                recording.put("durationSeconds", call.get("recordingSeconds"));
+            }
+            view.put("recording", recording);
         }
         List<Map<String, Object>> history = new ArrayList<>();
         for (Document entry : call.getList("statusHistory", Document.class, List.of())) {

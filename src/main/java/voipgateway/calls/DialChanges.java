@@ -61,8 +61,11 @@ public final class DialChanges {
         if (request.calleeTimeZone() != null) {
             entry.append("calleeTimeZone", request.calleeTimeZone().getId());
         }
-        if (MachineDetection.DETECT.equals(request.machineDetection())) {
-            entry.append(MachineDetection.FIELD, MachineDetection.DETECT);
+        if (ProviderFeatures.DETECT.equals(request.machineDetection())) {
+            entry.append(ProviderFeatures.MACHINE_DETECTION, ProviderFeatures.DETECT);
+        }
+        if (request.record()) {
+            entry.append(ProviderFeatures.RECORD, true);
         }
         if (!verdict.dial()) {
             // the calling rules' answer is the entry's outcome, in the same one write

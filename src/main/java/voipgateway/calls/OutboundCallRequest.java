@@ -16,20 +16,21 @@ import voipgateway.api.TimeZones;
  * {@code purpose} (promotional, the default; service; transactional) picks the calling window; {@code schedule}
  * asks for a call outside it to be placed when it opens rather than refused; {@code calleeTimeZone} is the
  * callee's zone when it is not the tenant's; {@code machineDetection} ({@code off} or {@code detect}; null: the
- * agent's) asks the provider to tell a machine from a person.
+ * agent's) asks the provider to tell a machine from a person, {@code record} to record the call (see
+ * {@link ProviderFeatures}).
  */
 public record OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
-        boolean schedule, ZoneId calleeTimeZone, String machineDetection) {
+        boolean schedule, ZoneId calleeTimeZone, String machineDetection, boolean record) {
 
     public OutboundCallRequest(String agentId, String leadId, String toPhone, String callTo, String purpose,
             boolean schedule, ZoneId calleeTimeZone) {
-        this(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, null);
+        this(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, null, false);
     }
 
     /** What a call is for, which picks its calling window. */
     public static final List<String> PURPOSES = List.of("promotional", "service", "transactional");
     private static final Set<String> FIELDS = Set.of("agentId", "leadId", "toPhone", "purpose", "schedule",
-            "calleeTimeZone", MachineDetection.FIELD);
+            "calleeTimeZone", ProviderFeatures.MACHINE_DETECTION, ProviderFeatures.RECORD);
 
     public static OutboundCallRequest parse(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
         JsonRequest json = JsonRequest.parse(body, contentType, FIELDS);
@@ -48,10 +49,11 @@ public record OutboundCallRequest(String agentId, String leadId, String toPhone,
         ZoneId zone = json.has("calleeTimeZone")
                 ? TimeZones.parse(json.text("calleeTimeZone").trim(), "calleeTimeZone") : null;
         return new OutboundCallRequest(agentId, leadId, toPhone, IndianPhoneNumbers.callTo(toPhone, "toPhone"),
-                purpose, schedule, zone, MachineDetection.mode(json));
+                purpose, schedule, zone, ProviderFeatures.mode(json), json.flag(ProviderFeatures.RECORD));
     }
 
     public OutboundCallRequest withMachineDetection(String mode) {
-        return new OutboundCallRequest(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, mode);
+        return new OutboundCallRequest(agentId, leadId, toPhone, callTo, purpose, schedule, calleeTimeZone, mode,
+                record);
     }
 }

@@ -89,19 +89,22 @@ public class SansPbxSimulator {
             return answer(exchange, 200, Map.of("status", "error", "message", "Invalid parameters"));
         }
         String callId = Long.toString(callIds.incrementAndGet());
-        callBackLater(callId, body);
+        // its recording, served next to the API it was dialled through
+        String dialUrl = String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_URL));
+        callBackLater(callId, body, dialUrl.replaceFirst("/pbxadmin/sanpbxapi/dialcall$", "/recordings/")
+                + callId + ".wav");
         return answer(exchange, 200, Map.of("status", "success", "call_id", callId));
     }
 
     /** Like the PBX, reports the call's end to its status_callback: here, answered and talked for 37 seconds. */
-    private void callBackLater(String callId, JsonNode dial) {
+    private void callBackLater(String callId, JsonNode dial, String recording) {
         String url = dial.path("custom_field").path("status_callback").asText("");
         if (!url.startsWith("http")) {
             return;
         }
         Map<String, Object> report = SansPbxRules.report(callId, dial, clock.instant(),
                 Math.max(1, callbackDelay.toSeconds()), zone);
-        report.put("recfile", "https://recordings.example.com/" + callId + ".wav");
+        report.put("recfile", recording);
         Runnable send = () -> {
             if (live.remove(callId) == null) {
                 return;
@@ -132,12 +135,23 @@ public class SansPbxSimulator {
         return answer(exchange, 200, Map.of("status", "success"));
     }
 
+    /** A call's recording ({@code recfile}), for a request with a valid Apitoken: a second of a tone, as WAV. */
+    public byte[] recording(Exchange exchange) {
+        record(exchange, "recording", "Apitoken");
+        Message message = exchange.getMessage();
+        boolean valid = rules.tokenValid(message.getHeader("Apitoken"));
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, valid ? 200 : 401);
+        message.setHeader(Exchange.CONTENT_TYPE, valid ? "audio/wav" : "application/json");
+        return valid ? DemoAudio.wav() : "{\"status\":\"error\",\"message\":\"Token expired or invalid\"}".getBytes();
+    }
+
     public synchronized List<Map<String, Object>> requests() {
         return new ArrayList<>(received);
     }
 
     private JsonNode record(Exchange exchange, String api, String... secretHeaders) {
-        String text = exchange.getMessage().getBody(String.class);
+        String text = "recording".equals(api) ? null : exchange.getMessage().getBody(String.class);
         JsonNode body;
         try {
             body = text == null ? null : Json.MAPPER.readTree(text);

@@ -76,7 +76,7 @@ public final class HttpConfiguration {
         });
         // an answer carries only headers we chose (application.properties sets this on platform-http)
         context.getRegistry().bind("httpAnswerHeaders", new OutgoingHeaders(new HttpHeaderFilterStrategy(),
-                "Content-Type", "Retry-After"));
+                "Content-Type", "Retry-After", "Content-Disposition", "Cache-Control"));
         describeServer(context, publicBaseUrl);
         return vertx;
     }

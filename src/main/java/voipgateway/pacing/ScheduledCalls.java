@@ -22,7 +22,7 @@ import voipgateway.calls.CallLifecycle;
 import voipgateway.calls.CallStore;
 import voipgateway.calls.CallVersions;
 import voipgateway.calls.DialChanges;
-import voipgateway.calls.MachineDetection;
+import voipgateway.calls.ProviderFeatures;
 import voipgateway.calls.OutboundCallRequest;
 import voipgateway.compliance.CallingRules;
 import voipgateway.storage.MongoRequests;
@@ -74,7 +74,8 @@ public class ScheduledCalls {
         String zone = call.getString("calleeTimeZone");
         return new OutboundCallRequest(call.getString("agentId"), call.getString("leadId"), call.getString("toPhone"),
                 call.getString("callTo"), call.get("purpose", "promotional"), true, zone == null ? null : ZoneId.of(zone),
-                call.get(MachineDetection.FIELD, MachineDetection.OFF));
+                call.get(ProviderFeatures.MACHINE_DETECTION, ProviderFeatures.OFF), call.getBoolean(ProviderFeatures.RECORD,
+                false));
     }
 
     static boolean waiting(Document call) {
@@ -130,7 +131,8 @@ public class ScheduledCalls {
         Date now = new Date(clock.millis());
         Document retry = new Document("_id", id);
         for (String field : new String[] {"userId", "agentId", "leadId", "toPhone", "callTo", "did", "provider",
-                "providerId", "purpose", "calleeTimeZone", "requestHash", MachineDetection.FIELD}) {
+                "providerId", "purpose", "calleeTimeZone", "requestHash", ProviderFeatures.MACHINE_DETECTION,
+                ProviderFeatures.RECORD}) {
             if (call.get(field) != null) {
                 retry.append(field, call.get(field));
             }

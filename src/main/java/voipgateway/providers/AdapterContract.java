@@ -38,7 +38,12 @@ public final class AdapterContract {
         DIAL("dial", "DialRequest", Writer.SERVICE, "`<id>-dial`",
                 "the call to place: `e164To()`, `callTo()`, `did()`, `e164From()`, `callerId()`, `voiceUrl()`"
                         + " (may be null), `statusCallback()` (this call's callback URL, its token included),"
-                        + " `recordId()` (our call id)"),
+                        + " `recordId()` (our call id); `detecting('value')` and `machineDetectionCallback()` (the value,"
+                        + " or this call's callback URL, when the call asks for machine detection, else null: left out),"
+                        + " `recording('value')` and `recordingCallback()` (the same, when it asks to be recorded)"),
+        RECORDING_URL("recordingUrl", "String", Writer.SERVICE, "`<id>-recording`",
+                "where the provider said the call's recording is (SansPBX's `recfile`, Twilio's and Exotel's"
+                        + " `RecordingUrl`), to be fetched with `providerRequests.fetch`"),
         PROVIDER_CALL_ID("providerCallId", "String", Writer.ADAPTER, "`<id>-dial` sets it; `<id>-hangup` reads it",
                 "the provider's id of the call: letters, digits and `._:-`, at most 128 (anything else is a"
                         + " refusal)"),

@@ -41,6 +41,7 @@ public class ProviderAdapter {
     private Map<String, String> causes = new LinkedHashMap<>();
     private String permanentCauses = "";
     private Map<String, String> machineVerdicts = new LinkedHashMap<>();
+    private boolean recordsOnRequest;
 
     /** How a call ended, the same for every provider. */
     public static final List<String> OUTCOMES = List.of("answered", "busy", "no_answer", "rejected", "failed",
@@ -158,6 +159,15 @@ public class ProviderAdapter {
         String wanted = comparable(word);
         return machineVerdicts.entrySet().stream().filter(e -> comparable(e.getKey()).equals(wanted))
                 .map(Map.Entry::getValue).findFirst().orElse("unknown");
+    }
+
+    public boolean isRecordsOnRequest() {
+        return recordsOnRequest;
+    }
+
+    /** Whether its dial can ask for the call to be recorded ({@code record: true}); else a call asking is refused. */
+    public void setRecordsOnRequest(boolean recordsOnRequest) {
+        this.recordsOnRequest = recordsOnRequest;
     }
 
     public Map<String, String> getPatterns() {

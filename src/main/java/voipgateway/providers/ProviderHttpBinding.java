@@ -29,7 +29,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * sent, the provider may stay silent for {@code responseMillis}.</li>
  * <li>Of the answer, only its status ({@code CamelHttpResponseCode}) and body are kept: a provider's headers never
  * reach our messages (nor, through them, our answers); its {@code Retry-After} is kept as property
- * {@code answerRetryAfter}. Nor do the request's own (its credentials among them): the
+ * {@code answerRetryAfter}, its {@code Content-Type} as {@code answerContentType}. Nor do the request's own (its credentials among them): the
  * answer comes back on the message the request was built on.</li>
  * </ul>
  */
@@ -77,5 +77,7 @@ public class ProviderHttpBinding extends DefaultVertxHttpBinding {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, response.statusCode());
         // when to ask again, for who reads it (webhook deliveries); a property, so it never reaches an answer of ours
         exchange.setProperty("answerRetryAfter", response.getHeader("Retry-After"));
+        // what a download is (a recording's audio type), for who passes it on
+        exchange.setProperty("answerContentType", response.getHeader("Content-Type"));
     }
 }

@@ -26,6 +26,8 @@ import voipgateway.api.Json;
  * numbers</li>
  * <li>{@code header.<name>}: a request header; {@code basicAuth.username} and {@code basicAuth.password}: Basic
  * authorization</li>
+ * <li>{@code credentialsOnlyFor}: a URL; headers and Basic authorization go only to its scheme, host and port, and
+ * are left out of a request to anywhere else (a recording kept on another host than the provider's API)</li>
  * </ul>
  * A variable that is null or empty is left out. The message gets only these headers, and the variables are removed once
  * read, so the next request of the exchange starts clean.
@@ -65,10 +67,24 @@ public class ProviderRequests {
         return breakers.send(request, account, exchange);
     }
 
+    /**
+     * A download (a call's recording): sent like {@link #send}, its answer kept as bytes ({@code byte[]}), its
+     * content type in property {@code answerContentType}.
+     */
+    public CompletionStage<Void> fetch(String request, @ExchangeProperty("account") ProviderAccount account,
+            Exchange exchange) {
+        exchange.setProperty(BYTES, true);
+        return send(request, account, exchange);
+    }
+
+    /** The property that keeps a provider's answer as bytes rather than text. */
+    public static final String BYTES = "providerAnswerBytes";
+
     public void build(Exchange exchange) {
         Map<String, Object> variables = exchange.getVariables();
         Object url = variables.remove("url");
         Object method = variables.remove("method");
+        Object credentialsOnlyFor = variables.remove("credentialsOnlyFor");
         if (url == null) {
             throw new IllegalStateException("a provider request needs variable url");
         }
@@ -103,6 +119,10 @@ public class ProviderRequests {
                 password = value.toString();
             }
         }
+        if (credentialsOnlyFor != null && !sameOrigin(url.toString(), credentialsOnlyFor.toString())) {
+            headers.clear();
+            username = null;
+        }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
@@ -121,6 +141,21 @@ public class ProviderRequests {
         } else {
             message.setBody(null);
         }
+    }
+
+    private static boolean sameOrigin(String url, String other) {
+        try {
+            java.net.URI a = java.net.URI.create(url);
+            java.net.URI b = java.net.URI.create(other);
+            return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                    && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int port(java.net.URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     public static String basicAuth(String username, String password) {

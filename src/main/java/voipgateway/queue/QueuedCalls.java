@@ -27,7 +27,7 @@ import voipgateway.calls.OutboundCallRequest;
 public class QueuedCalls {
 
     private static final Set<String> FIELDS = Set.of("requestId", "agentId", "leadId", "toPhone", "tenantId", "metadata",
-            "purpose", "calleeTimeZone", "machineDetection");
+            "purpose", "calleeTimeZone", "machineDetection", "record");
 
     /** The request; its ledger key is the requestId, else the broker's message id. */
     public OutboundCallRequest parse(@Body String body, Exchange exchange) {

@@ -43,6 +43,7 @@ public class ProviderSimulator {
 
     static final String SANSPBX = "/pbxadmin/sanpbxapi/";
     static final String TWILIO_ACCOUNT = "/2010-04-01/Accounts/([^/]+)";
+    static final String RECORDINGS = "/pbxadmin/recordings/";
 
     private final Vertx vertx;
     private final AtomicReference<SimulatorSettings> settings;
@@ -72,6 +73,8 @@ public class ProviderSimulator {
         router.getWithRegex(TWILIO_ACCOUNT + "\\.json").handler(this::twilioAccount);
         router.postWithRegex(TWILIO_ACCOUNT + "/Calls\\.json").handler(this::twilioDial);
         router.postWithRegex(TWILIO_ACCOUNT + "/Calls/([^/]+)\\.json").handler(this::twilioHangup);
+        router.getWithRegex(TWILIO_ACCOUNT + "/Recordings/(RE[0-9a-f]{32})(\\.wav)?").handler(this::twilioRecording);
+        router.get(RECORDINGS + ":file").handler(this::sansPbxRecording);
         router.get("/simulator/counts").handler(ctx -> json(ctx, 200, counts.snapshot()));
         router.get("/simulator/calls").handler(ctx -> json(ctx, 200, counts.calls()));
         router.get("/simulator/settings").handler(ctx -> json(ctx, 200, masked(settings.get())));
@@ -119,7 +122,8 @@ public class ProviderSimulator {
             String callId = Long.toString(sansPbxCallIds.incrementAndGet());
             String statusCallback = body.path("custom_field").path("status_callback").asText("");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callId), "SansPBX", callId);
-            callbacks.sansPbx(call, body, statusCallback, callbackFault(), ending());
+            callbacks.sansPbx(call, body, statusCallback, callbackFault(), ending(),
+                    origin(ctx) + RECORDINGS + callId + ".wav");
             return new Answer(200, Map.of("status", "success", "call_id", callId));
         });
     }
@@ -164,7 +168,8 @@ public class ProviderSimulator {
             String statusCallback = form.get("StatusCallback") == null ? "" : form.get("StatusCallback");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callSid), "Twilio", callSid);
             SimulatorSettings.Ending ending = ending();
-            callbacks.twilio(call, form, statusCallback, callbackFault(), ending, answeredBy(form, ending));
+            callbacks.twilio(call, form, statusCallback, callbackFault(), ending, answeredBy(form, ending),
+                    origin(ctx) + "/2010-04-01/Accounts/" + sid + "/Recordings/");
             Map<String, Object> created = new LinkedHashMap<>();
             created.put("sid", callSid);
             created.put("status", "queued");
@@ -187,6 +192,36 @@ public class ProviderSimulator {
             }
             return new Answer(200, Map.of("sid", callSid, "status", "completed"));
         });
+    }
+
+    /** A recording of a call it placed (RecordingUrl), with the account's Basic auth: a second of a tone. */
+    private void twilioRecording(RoutingContext ctx) {
+        counts.add("requests.twilio.recording");
+        if (!twilioAuthorized(ctx, ctx.pathParam("param0"))) {
+            json(ctx, 401, Map.of("code", 20003, "message", "Authenticate"));
+            return;
+        }
+        audio(ctx);
+    }
+
+    /** A recording of a call it placed (recfile), with a valid Apitoken: a second of a tone. */
+    private void sansPbxRecording(RoutingContext ctx) {
+        counts.add("requests.sanspbx.recording");
+        if (!rules.tokenValid(ctx.request().getHeader("Apitoken"))) {
+            json(ctx, 401, Map.of("status", "error", "message", "Token expired or invalid"));
+            return;
+        }
+        audio(ctx);
+    }
+
+    private static void audio(RoutingContext ctx) {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "audio/wav")
+                .end(io.vertx.core.buffer.Buffer.buffer(voipgateway.demo.DemoAudio.wav()));
+    }
+
+    /** Where it was reached ({@code http://host:port}), for the URLs of its recordings. */
+    private static String origin(RoutingContext ctx) {
+        return "http://" + ctx.request().getHeader("Host");
     }
 
     private boolean twilioAuthorized(RoutingContext ctx, String accountSid) {

@@ -52,9 +52,14 @@ class SimulatedCallbacks {
         this.zone = zone;
     }
 
-    void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault, Ending ending) {
+    /** {@code recording}: where an answered call's recording is served ({@code recfile}). */
+    void sansPbx(SimulatorCounts.Call call, JsonNode dial, String url, CallbackFault fault, Ending ending,
+            String recording) {
         long seconds = Math.max(1, settings.get().callbackDelayMs / 1000);
         Map<String, Object> report = SansPbxRules.report(call.providerCallId, dial, Instant.now(), seconds, zone);
+        if (ending == Ending.ANSWERED) {
+            report.put("recfile", recording);
+        }
         // Asterisk's disposition and Q.850 cause for a callee busy (17), not answering (19), declining (21), or a
         // number that does not exist (1)
         switch (ending) {
@@ -83,7 +88,7 @@ class SimulatedCallbacks {
      * verdict ({@code human}, {@code machine_end_beep}) posted to its {@code AsyncAmdStatusCallback} once answered.
      */
     void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending,
-            String answeredBy) {
+            String answeredBy, String recordings) {
         // Twilio reports a decline as busy and a number that does not exist as failed, its SIP code saying which
         String last = switch (ending) {
             case BUSY, REJECTED -> "busy";
@@ -110,8 +115,21 @@ class SimulatedCallbacks {
             earlier.add(() -> twilioEvent(call, dial, amdUrl, Map.of("AnsweredBy", answeredBy,
                     "MachineDetectionDuration", "2150"), false));
         }
-        scheduleFinal(call, url, fault, () -> twilioEvent(call, dial, url, Map.of("CallStatus", last, "CallDuration",
-                Long.toString(seconds), "SipResponseCode", sip), true), earlier);
+        Runnable end = () -> twilioEvent(call, dial, url, Map.of("CallStatus", last, "CallDuration",
+                Long.toString(seconds), "SipResponseCode", sip), true);
+        String recordingCallback = dial.get("RecordingStatusCallback");
+        if ("true".equals(dial.get("Record")) && ending == Ending.ANSWERED && recordingCallback != null) {
+            // asked to record: the recording is reported once the call ended
+            String sid = "RE" + java.util.UUID.randomUUID().toString().replace("-", "");
+            Runnable ended = end;
+            end = () -> {
+                ended.run();
+                vertx.setTimer(100, later -> twilioEvent(call, dial, recordingCallback, Map.of("RecordingSid", sid,
+                        "RecordingUrl", recordings + sid, "RecordingStatus", "completed", "RecordingDuration",
+                        Long.toString(seconds), "RecordingChannels", "1", "RecordingSource", "OutboundAPI"), false));
+            };
+        }
+        scheduleFinal(call, url, fault, end, earlier);
     }
 
     private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, Map<String, String> fields,

@@ -14,8 +14,8 @@ public record Webhook(String id, String tenant, String url, List<String> events,
     /** Every event a webhook may ask for. */
     public static final List<String> EVENT_TYPES = List.of("call.scheduled", "call.refused", "call.initiated",
             "call.ringing", "call.answered", "call.completed", "call.busy", "call.no_answer", "call.failed",
-            "call.canceled", "call.unknown", "call.retry_scheduled", "call.machine_detected", "campaign.started", "campaign.paused",
-            "campaign.completed", "campaign.canceled");
+            "call.canceled", "call.unknown", "call.retry_scheduled", "call.machine_detected", "call.recording_available",
+            "campaign.started", "campaign.paused", "campaign.completed", "campaign.canceled");
 
     /** A signing key: the secret's bytes, and when a rotated-out key stops signing (null: while it is the newest). */
     public record Key(byte[] secret, Instant expiresAt) {
