@@ -51,6 +51,7 @@ import voipgateway.storage.EmbeddedStorageWatch;
 import voipgateway.storage.MongoOutages;
 import voipgateway.storage.MongoStorage;
 import voipgateway.tenants.TenantsConfiguration;
+import voipgateway.usage.UsageConfiguration;
 import voipgateway.webhooks.WebhooksConfiguration;
 
 /**
@@ -77,6 +78,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         BusConfiguration bus = new BusConfiguration(settings, dataDir);
         WebhooksConfiguration webhooks = new WebhooksConfiguration(settings);
         CampaignsConfiguration campaigns = new CampaignsConfiguration(settings);
+        UsageConfiguration usage = new UsageConfiguration(settings);
         checkRouteSettings(settings, providers.longestRequest().toMillis());
         HttpConfiguration http = new HttpConfiguration(settings);
         CallbacksConfiguration callbacks = new CallbacksConfiguration(sansPbx.zone(), http.publicBaseUrl());
@@ -157,6 +159,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         CallsConfiguration.Bound callBeans = calls.bind(context, db, cipher, clock, events);
         compliance.bind(registry, db, clock, cacheAge, cacheEntries);
         campaigns.bind(registry, db, clock);
+        usage.bind(registry, db, adapters, clock);
         pacing.bind(context, db, callBeans, clock);
         callbacks.bind(registry, adapters, callBeans.callbackTokens(), cipher);
         // predicates for onWhen (language "ref": evaluated on the failed exchange itself, not a copy of it)

@@ -27,7 +27,7 @@ class LayersTest {
             List.of("numbers"),
             List.of("calls"),
             List.of("compliance", "queue"),
-            List.of("pacing", "callbacks", "health", "webhooks"),
+            List.of("pacing", "callbacks", "health", "webhooks", "usage"),
             List.of("simulator", "campaigns"));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?voipgateway\\.([a-z]+)\\.", Pattern.MULTILINE);
 

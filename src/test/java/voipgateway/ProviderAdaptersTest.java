@@ -46,7 +46,8 @@ class ProviderAdaptersTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("voip.voice-url", VOICE);
+        // a call's price looked up a second after its end, and a second later again
+        return Map.of("voip.voice-url", VOICE, "voip.prices.lookup-delays-seconds", "1, 1");
     }
 
     @Override
@@ -421,6 +422,68 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         pbx.verify(0, anyRequestedFor(anyUrl()));
     }
 
+    /**
+     * Twilio prices a call minutes after its end: its resource's price is null at the first lookup and there at the
+     * next; stored on the call and in the day's usage. Exotel's call details carry Price, in rupees.
+     */
+    @Test
+    void aLatePriceIsLookedUpStoredAndCountedInTheDay() throws Exception {
+        twilioAnswers();
+        String resource = "/2010-04-01/Accounts/" + SID + "/Calls/CA42.json";
+        pbx.stubFor(get(urlPathEqualTo(resource)).inScenario("price").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("priced").willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"CA42\",\"status\":\"completed\",\"price\":null,\"price_unit\":\"USD\"}")));
+        pbx.stubFor(get(urlPathEqualTo(resource)).inScenario("price").whenScenarioStateIs("priced").willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"CA42\",\"status\":\"completed\",\"price\":\"-0.02600\",\"price_unit\":\"USD\"}")));
+        addAndAssign(twilioAccount());
+        String callId = call("09000000001").json().get("id").asText();
+        String path = "/callbacks/twilio/status?call=" + callId + "&token=" + callbackToken("Twilio", callId);
+        Map<String, Object> completed = Map.of("CallSid", "CA42", "CallStatus", "completed", "CallDuration", "61",
+                "AccountSid", SID);
+        assertEquals(200, postForm(path, completed, sign(path, completed)).status());
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> storedCall(callId).get("priceMicros") != null);
+        assertEquals(26_000L, storedCall(callId).getLong("priceMicros"));
+        pbx.verify(2, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(resource))
+                .withHeader("Authorization", equalTo("Basic " + basic(SID, AUTH_TOKEN))));
+        assertEquals("0.026", send("GET", "/calls/" + callId, null).json().at("/price/amount").asText());
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        JsonNode usage = send("GET", "/usage?from=" + today + "&to=" + today + "&groupBy=provider", null).json();
+        assertEquals(1, usage.at("/total/calls").asInt(), usage.toString());
+        assertEquals(1, usage.at("/total/answered").asInt());
+        assertEquals(61, usage.at("/total/billedSeconds").asInt());
+        assertEquals("0.026", usage.at("/total/cost/USD").asText());
+        assertEquals("Twilio", usage.at("/groups/0/provider").asText());
+        // the same end reported again counts nothing more
+        assertEquals(200, postForm(path, completed, sign(path, completed)).status());
+        assertEquals(1, send("GET", "/usage?from=" + today + "&to=" + today, null).json().at("/total/calls").asInt());
+    }
+
+    @Test
+    void anExotelCallIsPricedFromItsDetails() throws Exception {
+        pbx.stubFor(get(urlPathEqualTo("/v1/Accounts/" + EXOTEL_SID + ".json")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Account\":{}}")));
+        pbx.stubFor(post(urlPathEqualTo(CONNECT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"Call\":{\"Sid\":\"exo-90\"}}")));
+        String details = "/v1/Accounts/" + EXOTEL_SID + "/Calls/exo-90.json";
+        pbx.stubFor(get(urlPathEqualTo(details)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"Call\":{\"Sid\":\"exo-90\",\"Status\":\"completed\",\"Price\":\"1.500\"}}")));
+        addAndAssign(exotelAccount());
+        String callId = call("09000000001").json().get("id").asText();
+        assertEquals(200, postForm("/callbacks/exotel/status?call=" + callId + "&token=" + callbackToken("Exotel", callId),
+                Map.of("CallSid", "exo-90", "Status", "completed", "ConversationDuration", "45"), null).status());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> storedCall(callId).get("priceMicros") != null);
+        assertEquals(1_500_000L, storedCall(callId).getLong("priceMicros"));
+        assertEquals("INR", storedCall(callId).getString("priceCurrency"));
+        pbx.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(details))
+                .withHeader("Authorization", equalTo("Basic " + basic(EXOTEL_KEY, EXOTEL_TOKEN))));
+    }
+
     /** Exotel has no machine detection: asking for it is a 422 naming the provider, and nothing is dialled or kept. */
     @Test
     void machineDetectionWhereTheProviderHasNoneIsRefusedNamingIt() throws Exception {
@@ -519,6 +582,15 @@ class ProviderAdaptersTest extends GatewayTestSupport {
         assertEquals(List.of("attachment; filename=\"" + recorded + ".mp3\""), audio.headers().get("content-disposition"));
         pbx.verify(1, anyRequestedFor(urlPathEqualTo("/exotel/recordings/exo-78.mp3"))
                 .withHeader("Authorization", equalTo("Basic " + basic(EXOTEL_KEY, EXOTEL_TOKEN))));
+
+        // DialCallStatus says how the lead's leg ended, more precisely than Status
+        String legBusy = callWithKey("exotel-leg", Map.of("toPhone", "09000000003")).json().get("id").asText();
+        assertEquals(200, postForm("/callbacks/exotel/status?call=" + legBusy + "&token=" + callbackToken("Exotel",
+                legBusy), Map.of("CallSid", "exo-77", "Status", "failed", "DialCallStatus", "busy"), null).status());
+        assertEquals("failed", storedCall(legBusy).getString("status"));
+        assertEquals("busy", storedCall(legBusy).getString("outcome"));
+        assertEquals(new Document("code", "busy").append("text", "failed"), storedCall(legBusy).get("cause",
+                Document.class));
     }
 
     /**

@@ -32,6 +32,12 @@ class ProviderSimulatorTest extends GatewayTestSupport {
     private ProviderSimulator simulator;
     private int simulatorPort;
 
+    /** Prices looked up a second after a call's end, and again a second later while the provider has none. */
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of("voip.prices.lookup-delays-seconds", "1, 1, 1");
+    }
+
     @Override
     protected List<String> secrets() {
         SimulatorSettings defaults = new SimulatorSettings();
@@ -171,6 +177,85 @@ class ProviderSimulatorTest extends GatewayTestSupport {
         assertEquals(200, audio.statusCode());
         org.junit.jupiter.api.Assertions.assertArrayEquals(voipgateway.demo.DemoAudio.wav(), audio.body());
         assertEquals("audio/wav", audio.headers().firstValue("content-type").orElseThrow());
+    }
+
+    /**
+     * Three hundred calls through two providers and two agents, some busy or unanswered, Twilio's priced only at a
+     * second lookup: GET /usage agrees with the calls it sums, in all, by provider and by agent.
+     */
+    @Test
+    void usageAgreesWithTheCallsItSumsLatePricesIncluded() throws Exception {
+        assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"busyRate\": 0.2, \"noAnswerRate\": 0.1,"
+                + " \"callbackDelayMs\": 300, \"dialLatencyMs\": \"1-5\", \"priceLateLookups\": 1}").status());
+        try {
+            twilioAccountOnTheSimulator();
+            Response sansPbx = send("POST", "/voip/add-provider",
+                    voipgateway.simulator.LoopbackSimulator.sansPbxAccount(simulatorPort));
+            assertEquals(201, sansPbx.status(), sansPbx.body());
+            assertEquals(200, send("PUT", "/voip/assign-number/" + sansPbx.json().at("/provider/dids/0/id").asText(),
+                    Map.of("agentId", "agent-2")).status());
+            int calls = 300;
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<Integer>> placed = new java.util.ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int n = i;
+                placed.add(callers.submit(() -> send(java.net.http.HttpRequest.newBuilder(uri("/calls/outbound"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
+                        .header("Idempotency-Key", "usage-" + n)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
+                                "agentId", n % 3 == 0 ? "agent-2" : AGENT, "leadId", "lead-" + n,
+                                "toPhone", String.format("09%09d", n)))))).status()));
+            }
+            for (java.util.concurrent.Future<Integer> call : placed) {
+                assertEquals(201, call.get());
+            }
+            callers.shutdown();
+            // every call ended, and every Twilio call priced (at its second lookup)
+            await().atMost(Duration.ofSeconds(90)).until(() -> db().getCollection("calls").countDocuments(
+                    new Document("statusRank", 4)) == calls && db().getCollection("calls").countDocuments(
+                    new Document("provider", "Twilio").append("priceMicros", null)) == 0);
+            assertEquals(2 * 200, counts().get("requests.twilio.call").asInt(), "each priced at its second lookup");
+
+            String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+            String from = java.time.LocalDate.parse(today).minusDays(1).toString();
+            String to = java.time.LocalDate.parse(today).plusDays(1).toString();
+            for (String[] group : new String[][] {{"provider", "provider"}, {"agent", "agentId"}}) {
+                Response usage = send("GET", "/usage?from=" + from + "&to=" + to + "&groupBy=" + group[0], null);
+                assertEquals(200, usage.status(), usage.body());
+                Map<String, Map<String, Object>> expected = new java.util.TreeMap<>();
+                for (Document call : db().getCollection("calls").find()) {
+                    Map<String, Object> sums = expected.computeIfAbsent(call.getString(group[1]),
+                            k -> new java.util.HashMap<>(Map.of("calls", 0L, "answered", 0L, "billedSeconds", 0L,
+                                    "micros", 0L)));
+                    boolean answered = "completed".equals(call.getString("status"));
+                    sums.merge("calls", 1L, (a, b) -> (Long) a + (Long) b);
+                    sums.merge("answered", answered ? 1L : 0L, (a, b) -> (Long) a + (Long) b);
+                    long billed = call.get("billSeconds") != null ? call.getInteger("billSeconds")
+                            : answered ? call.getInteger("durationSeconds") : 0;
+                    sums.merge("billedSeconds", billed, (a, b) -> (Long) a + (Long) b);
+                    sums.merge("micros", call.get("priceMicros") == null ? 0L : call.getLong("priceMicros"),
+                            (a, b) -> (Long) a + (Long) b);
+                }
+                com.fasterxml.jackson.databind.JsonNode groups = usage.json().get("groups");
+                assertEquals(expected.size(), groups.size(), usage.body());
+                for (com.fasterxml.jackson.databind.JsonNode shown : groups) {
+                    Map<String, Object> sums = expected.get(shown.get(group[0]).asText());
+                    assertEquals(sums.get("calls"), shown.get("calls").asLong(), shown.toString());
+                    assertEquals(sums.get("answered"), shown.get("answered").asLong(), shown.toString());
+                    assertEquals(sums.get("billedSeconds"), shown.get("billedSeconds").asLong(), shown.toString());
+                    long micros = (Long) sums.get("micros");
+                    assertEquals(micros == 0 ? null : voipgateway.usage.CallPrices.amount(micros).toPlainString(),
+                            shown.at("/cost/USD").isMissingNode() ? null : shown.at("/cost/USD").asText(),
+                            shown.toString());
+                }
+                assertEquals(calls, usage.json().at("/total/calls").asInt());
+            }
+            long answered = db().getCollection("calls").countDocuments(new Document("status", "completed"));
+            assertTrue(answered > 150 && answered < calls, "some busy or unanswered: " + answered);
+        } finally {
+            assertEquals(200, simulatorRequest("PUT", "/simulator/settings", "{\"busyRate\": 0, \"noAnswerRate\": 0,"
+                    + " \"priceLateLookups\": 1}").status());
+        }
     }
 
     @Test

@@ -35,9 +35,13 @@ public class FormCallbacks {
         return parse(provider, callIdField, statusField, durationField, null, exchange);
     }
 
-    /** The same, the SIP response code of a call's end in {@code sipField} (Twilio's {@code SipResponseCode}). */
+    /**
+     * The same, the provider's own word on how the call ended in {@code causeField}: a SIP response code (Twilio's
+     * {@code SipResponseCode}) or a code of its own (Exotel's {@code DialCallStatus}), mapped by the adapter's
+     * {@code causes}.
+     */
     public StatusEvent parse(String provider, String callIdField, String statusField, String durationField,
-            String sipField, Exchange exchange) {
+            String causeField, Exchange exchange) {
         Message message = exchange.getMessage();
         String urlCallId = message.getHeader("call", String.class);
         String urlToken = message.getHeader("token", String.class);
@@ -73,8 +77,11 @@ public class FormCallbacks {
                 }
                 changes.append("durationSeconds", Integer.parseInt(duration));
             }
-            String sip = sipField == null ? null : single(form, sipField);
-            CallEndings.append(changes, adapters.forStored(provider), status, null, callStatus, sip);
+            String cause = causeField == null ? null : single(form, causeField);
+            boolean sip = cause != null && cause.matches("[1-6][0-9]{2}");
+            CallEndings.append(changes, adapters.forStored(provider), status,
+                    sip || cause == null ? null : Payloads.cut(cause.replaceAll("[^A-Za-z0-9 _-]", "?"), 40), callStatus,
+                    sip ? cause : null);
             recording(form, changes);
         }
         machineVerdict(provider, form, changes);

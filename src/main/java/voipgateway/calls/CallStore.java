@@ -170,6 +170,10 @@ public class CallStore {
         if (call.get("cause") instanceof Document cause) {
             view.put("cause", cause);
         }
+        if (call.get("priceMicros") instanceof Number micros) {
+            view.put("price", Map.of("amount", java.math.BigDecimal.valueOf(micros.longValue(), 6).stripTrailingZeros()
+                    .toPlainString(), "currency", call.getString("priceCurrency")));
+        }
         if (call.get("recordingUrl") != null) {
             // that there is one, and where we pass it on; never where the provider keeps it
             Map<String, Object> recording = new LinkedHashMap<>();

@@ -41,6 +41,11 @@ public final class AdapterContract {
                         + " `recordId()` (our call id); `detecting('value')` and `machineDetectionCallback()` (the value,"
                         + " or this call's callback URL, when the call asks for machine detection, else null: left out),"
                         + " `recording('value')` and `recordingCallback()` (the same, when it asks to be recorded)"),
+        PRICE_AMOUNT("priceAmount", "String", Writer.ADAPTER, "`<id>-price` (optional; reads `providerCallId`)",
+                "the call's price as the provider wrote it (`-0.0130`: a charge's sign is dropped), null while it has"
+                        + " none: asked again later"),
+        PRICE_CURRENCY("priceCurrency", "String", Writer.ADAPTER, "`<id>-price`",
+                "the price's currency, ISO 4217 (`USD`, `INR`)"),
         RECORDING_URL("recordingUrl", "String", Writer.SERVICE, "`<id>-recording`",
                 "where the provider said the call's recording is (SansPBX's `recfile`, Twilio's and Exotel's"
                         + " `RecordingUrl`), to be fetched with `providerRequests.fetch`"),

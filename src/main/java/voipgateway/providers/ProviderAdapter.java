@@ -120,7 +120,9 @@ public class ProviderAdapter {
      * {@code no-answer} no_answer, ...).
      */
     public String outcome(String status, String code) {
-        String declared = code == null ? null : causes.get(code.trim());
+        String declared = code == null ? null : causes.entrySet().stream()
+                .filter(cause -> comparable(cause.getKey()).equals(comparable(code))).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
         if (declared != null) {
             return declared;
         }

@@ -49,6 +49,21 @@ public class ProviderAnswers {
         return value.asText();
     }
 
+    /**
+     * A 2xx JSON answer's value at a JSON pointer as text (at most 64 characters), or null when it has none (a price
+     * the provider has not set yet); the reader checks its format.
+     */
+    public String optional(String pointer, Exchange exchange) {
+        JsonNode value = require(exchange.getMessage().getBody(String.class),
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                exchange.getProperty("account", ProviderAccount.class), false).at(pointer);
+        if (!value.isValueNode() || value.isNull()) {
+            return null;
+        }
+        String text = value.asText();
+        return text.length() > 64 ? text.substring(0, 64) : text;
+    }
+
     private static JsonNode require(String body, Integer status, ProviderAccount account, Boolean checking) {
         JsonNode json = parse(body);
         int code = status == null ? 0 : status;

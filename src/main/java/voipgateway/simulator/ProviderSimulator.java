@@ -52,6 +52,11 @@ public class ProviderSimulator {
     private final SimulatedCallbacks callbacks;
     private final SansPbxRules rules;
     private final AtomicLong sansPbxCallIds = new AtomicLong(100_000);
+    /** The Twilio calls it placed, by CallSid: how long each lasted, and how often its resource was read. */
+    private final Map<String, TwilioCall> twilioCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record TwilioCall(long seconds, java.util.concurrent.atomic.AtomicInteger lookups) {
+    }
     private final Clock clock = Clock.systemUTC();
     private final ZoneId zone = ZoneId.of("Asia/Kolkata");
     private HttpServer server;
@@ -73,6 +78,7 @@ public class ProviderSimulator {
         router.getWithRegex(TWILIO_ACCOUNT + "\\.json").handler(this::twilioAccount);
         router.postWithRegex(TWILIO_ACCOUNT + "/Calls\\.json").handler(this::twilioDial);
         router.postWithRegex(TWILIO_ACCOUNT + "/Calls/([^/]+)\\.json").handler(this::twilioHangup);
+        router.getWithRegex(TWILIO_ACCOUNT + "/Calls/([^/]+)\\.json").handler(this::twilioCall);
         router.getWithRegex(TWILIO_ACCOUNT + "/Recordings/(RE[0-9a-f]{32})(\\.wav)?").handler(this::twilioRecording);
         router.get(RECORDINGS + ":file").handler(this::sansPbxRecording);
         router.get("/simulator/counts").handler(ctx -> json(ctx, 200, counts.snapshot()));
@@ -81,6 +87,7 @@ public class ProviderSimulator {
         router.put("/simulator/settings").handler(this::changeSettings);
         router.post("/simulator/reset").handler(ctx -> {
             counts.clear();
+            twilioCalls.clear();
             json(ctx, 200, counts.snapshot());
         });
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
@@ -168,8 +175,9 @@ public class ProviderSimulator {
             String statusCallback = form.get("StatusCallback") == null ? "" : form.get("StatusCallback");
             SimulatorCounts.Call call = counts.placed(callKey(statusCallback, callSid), "Twilio", callSid);
             SimulatorSettings.Ending ending = ending();
-            callbacks.twilio(call, form, statusCallback, callbackFault(), ending, answeredBy(form, ending),
-                    origin(ctx) + "/2010-04-01/Accounts/" + sid + "/Recordings/");
+            long seconds = callbacks.twilio(call, form, statusCallback, callbackFault(), ending,
+                    answeredBy(form, ending), origin(ctx) + "/2010-04-01/Accounts/" + sid + "/Recordings/");
+            twilioCalls.put(callSid, new TwilioCall(seconds, new java.util.concurrent.atomic.AtomicInteger()));
             Map<String, Object> created = new LinkedHashMap<>();
             created.put("sid", callSid);
             created.put("status", "queued");
@@ -191,6 +199,33 @@ public class ProviderSimulator {
                 return new Answer(404, Map.of("code", 20404, "message", "The requested resource was not found"));
             }
             return new Answer(200, Map.of("sid", callSid, "status", "completed"));
+        });
+    }
+
+    /**
+     * A call's resource: its price ({@code -pricePerMinute} a started minute; 0 unanswered) and {@code price_unit}, the
+     * price null for its first {@code priceLateLookups} reads, as Twilio prices a call minutes after it ended.
+     */
+    private void twilioCall(RoutingContext ctx) {
+        counts.add("requests.twilio.call");
+        String sid = ctx.pathParam("param0");
+        TwilioCall call = twilioCalls.get(ctx.pathParam("param1"));
+        answer(ctx, true, settings.get().tokenLatencyMs, () -> {
+            if (!twilioAuthorized(ctx, sid)) {
+                return twilioUnauthorized();
+            }
+            if (call == null) {
+                return new Answer(404, Map.of("code", 20404, "message", "The requested resource was not found"));
+            }
+            Map<String, Object> resource = new LinkedHashMap<>();
+            resource.put("sid", ctx.pathParam("param1"));
+            resource.put("duration", Long.toString(call.seconds()));
+            boolean priced = call.lookups().incrementAndGet() > settings.get().priceLateLookups;
+            resource.put("price", priced ? java.math.BigDecimal.valueOf(settings.get().pricePerMinute)
+                    .multiply(java.math.BigDecimal.valueOf((call.seconds() + 59) / 60)).setScale(5,
+                            java.math.RoundingMode.HALF_UP).negate().toPlainString() : null);
+            resource.put("price_unit", "USD");
+            return new Answer(200, resource);
         });
     }
 

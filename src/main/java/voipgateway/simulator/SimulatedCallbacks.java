@@ -86,8 +86,9 @@ class SimulatedCallbacks {
     /**
      * {@code answeredBy}: when the dial asked for asynchronous machine detection and the call is answered, the
      * verdict ({@code human}, {@code machine_end_beep}) posted to its {@code AsyncAmdStatusCallback} once answered.
+     * Answers the call's duration in seconds.
      */
-    void twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending,
+    long twilio(SimulatorCounts.Call call, MultiMap dial, String url, CallbackFault fault, Ending ending,
             String answeredBy, String recordings) {
         // Twilio reports a decline as busy and a number that does not exist as failed, its SIP code saying which
         String last = switch (ending) {
@@ -130,6 +131,7 @@ class SimulatedCallbacks {
             };
         }
         scheduleFinal(call, url, fault, end, earlier);
+        return seconds;
     }
 
     private void twilioEvent(SimulatorCounts.Call call, MultiMap dial, String url, Map<String, String> fields,

@@ -57,6 +57,10 @@ public class SimulatorSettings {
     public double invalidNumberRate;
     /** Of the answered calls that ask for machine detection, those a machine answers (the rest: a person). */
     public double machineRate;
+    /** What a Twilio call costs a started minute, in USD (its resource's price, negative as Twilio writes it). */
+    public double pricePerMinute = 0.013;
+    /** How many lookups of a Twilio call's resource find no price yet (Twilio prices a call minutes later). */
+    public int priceLateLookups = 1;
 
     public double callbackLateRate;
     public long callbackLateMs = 30_000;
@@ -145,7 +149,10 @@ public class SimulatorSettings {
         }
         Map<String, Long> durations = Map.of("tokenLatencyMs", tokenLatencyMs, "callbackDelayMs", callbackDelayMs,
                 "timeoutMs", timeoutMs, "slowMs", slowMs, "callbackLateMs", callbackLateMs,
-                "tokenLifetimeSeconds", tokenLifetimeSeconds);
+                "tokenLifetimeSeconds", tokenLifetimeSeconds, "priceLateLookups", (long) priceLateLookups);
+        if (!(pricePerMinute >= 0 && pricePerMinute < 1000)) {
+            wrong.add("pricePerMinute: an amount from 0 to 1000");
+        }
         durations.forEach((name, value) -> {
             if (value < 0) {
                 wrong.add(name + ": must not be negative");

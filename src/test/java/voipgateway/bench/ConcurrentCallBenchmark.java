@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Outbound calls at concurrency, side by side with the physical limit: a client posting dialcall straight to the
  * same PBX stand-in, with the same number of callers. Reports calls/s and latency percentiles of both, and what
- * the gateway adds over the limit; then status callbacks and {@code GET /calls/{id}} on the calls it placed. Each
- * line says how busy the JIT compiler was meanwhile (after the warm-up, see WARM_UP_ROUNDS, it should be near 0).
+ * the gateway adds over the limit; then status callbacks, {@code GET /calls/{id}} on the calls it placed and a
+ * month's {@code GET /usage}. Each line says how busy the JIT compiler was meanwhile (after the warm-up, see
+ * WARM_UP_ROUNDS, it should be near 0).
  * {@code -Dbench.stored-calls=200000} seeds that many finished calls first (the scale run: the same figures should
  * come out). Not part of the normal test run:
  * {@code mvn -B test -Dtest=ConcurrentCallBenchmark -Dbenchmark.skip=none [-Dbench.stored-calls=200000]
@@ -106,6 +107,11 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
         Result reads = run(8, 1_000, () -> read(forReads));
         report.append(callbacks.line("status callback (applied), 8 senders"));
         report.append(reads.line("GET /calls/{id}, 8 clients"));
+        // a month's usage by agent: one read by _id a day, whatever the number of calls
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        String month = "/usage?from=" + today.minusDays(30) + "&to=" + today + "&groupBy=agent";
+        Result usage = run(8, 1_000, () -> send("GET", month, null).status() == 200 ? 201 : -1);
+        report.append(usage.line("GET /usage (31 days, by agent), 8 clients"));
         // listing scans the collection on the embedded server: its cost is expected to grow with the data
         Result lists = run(2, 20, () -> send("GET", "/calls?limit=50", null).status() == 200 ? 201 : -1);
         report.append(lists.line("GET /calls?limit=50 (a scan), 2 clients"));
@@ -162,6 +168,8 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
     /** Months of finished calls, as the dial path and callbacks leave them. */
     private void seedFinishedCalls(int count) {
         ObjectId provider = new ObjectId();
+        voipgateway.usage.CallUsage usage = new voipgateway.usage.CallUsage(db().getCollection(
+                voipgateway.usage.CallUsage.COLLECTION));
         for (int start = 0; start < count; start += 10_000) {
             List<Document> batch = new ArrayList<>();
             for (int i = start; i < Math.min(count, start + 10_000); i++) {
@@ -177,6 +185,8 @@ class ConcurrentCallBenchmark extends GatewayTestSupport {
                         .append("createdAt", at).append("initiatedAt", at).append("updatedAt", at));
             }
             db().getCollection("calls").insertMany(batch);
+            // and their days' usage, as their ends left it
+            batch.forEach(usage::count);
         }
     }
 
