@@ -67,8 +67,8 @@ public class StatusEventStore {
     /**
      * The change this event makes to the call: it only moves the call forward (a higher status rank); nothing when
      * the call is already as far along (a duplicate, or an older event arriving late). A report (an event without a
-     * status: a machine detection's verdict) sets what it carries that the call does not have yet, whatever its
-     * status.
+     * status: a machine detection's verdict, a recording) sets what it carries that the call does not hold yet,
+     * whatever its status; the same report again changes nothing.
      */
     public CallChange change(@ExchangeProperty("event") StatusEvent event) {
         if (event.status() == null) {
