@@ -109,7 +109,8 @@ class FaultRuns {
 
     private record Outcome(String scenario, int requests, long placed, long dialledTwice, int callbacksLost,
             int withoutOutcome, int slotsLeaked, long slotsFreedBySweeper, long callbacksUnacknowledged,
-            long scheduledTwice, long mostDialsInASecond, long gentokens, long tokenLifetimes, double seconds) {
+            long scheduledTwice, long mostDialsInASecond, long gentokens, long tokenLifetimes, double seconds,
+            long usageCalls, long endedByReport) {
 
         boolean clean() {
             return dialledTwice == 0 && callbacksLost == 0 && withoutOutcome == 0 && slotsLeaked == 0
@@ -155,14 +156,15 @@ class FaultRuns {
                 + " retrying with their key, 1 queue producer; SansPBX simulator, dial 200-500 ms; the account's"
                 + " limit %d calls/s; a token lives %d s, used for %d)%n", LOAD_SECONDS, CALLS_PER_SECOND,
                 TOKEN_LIFETIME_SECONDS, TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS));
-        table.append(String.format("%-48s %8s %7s %6s %8s %10s %6s %10s %8s %10s %9s %13s %7s%n", "scenario",
+        table.append(String.format("%-48s %8s %7s %6s %8s %10s %6s %10s %8s %10s %9s %13s %13s %7s%n", "scenario",
                 "requests", "placed", "twice", "cb lost", "no outcome", "slots", "slots late", "cb unack",
-                "sched twice", "max dials/s", "gentoken/uses", "settled"));
+                "sched twice", "max dials/s", "gentoken/uses", "usage/ended", "settled"));
         for (Outcome o : outcomes) {
-            table.append(String.format("%-48s %8d %7d %6d %8d %10d %6d %10d %8d %10d %9d/%d %10d/%d %6.0fs%n",
+            table.append(String.format("%-48s %8d %7d %6d %8d %10d %6d %10d %8d %10d %9d/%d %10d/%d %8d/%d %6.0fs%n",
                     o.scenario(), o.requests(), o.placed(), o.dialledTwice(), o.callbacksLost(), o.withoutOutcome(),
                     o.slotsLeaked(), o.slotsFreedBySweeper(), o.callbacksUnacknowledged(), o.scheduledTwice(),
-                    o.mostDialsInASecond(), CALLS_PER_SECOND, o.gentokens(), o.tokenLifetimes(), o.seconds()));
+                    o.mostDialsInASecond(), CALLS_PER_SECOND, o.gentokens(), o.tokenLifetimes(), o.usageCalls(),
+                    o.endedByReport(), o.seconds()));
         }
         System.out.println(table);
         for (Outcome o : outcomes) {
@@ -291,7 +293,8 @@ class FaultRuns {
                                 - counts.path("callbacks.acknowledged").asLong(), scheduledTwice(db),
                         counts.path("dials.mostInOneSecond").asLong(),
                         counts.path("requests.sanspbx.gentoken").asLong(),
-                        (long) Math.ceil(seconds / (TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS)), seconds);
+                        (long) Math.ceil(seconds / (TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS)), seconds,
+                        usageCalls(db), endedByReport(db));
                 return outcome;
             }
         } finally {
@@ -679,6 +682,22 @@ class FaultRuns {
             }
         }
         return lost;
+    }
+
+    /** The calls the days' usage roll-ups count, all tenants and days. */
+    private static long usageCalls(MongoDatabase db) {
+        long counted = 0;
+        for (Document day : db.getCollection("usage_daily").find()) {
+            Number calls = day.get("total", new Document()).get("calls", Number.class);
+            counted += calls == null ? 0 : calls.longValue();
+        }
+        return counted;
+    }
+
+    /** The calls a provider's report ended: each is counted once in its day's usage. */
+    private static long endedByReport(MongoDatabase db) {
+        return db.getCollection("calls").countDocuments(new Document("statusHistory.status", new Document("$in",
+                List.of("completed", "busy", "no-answer", "failed", "canceled"))));
     }
 
     /** Scheduled calls (REST keys "sched-...") the simulator took more than once. */
