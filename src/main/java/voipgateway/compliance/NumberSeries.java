@@ -9,7 +9,7 @@ import voipgateway.config.Settings;
 
 /**
  * India's number series by what a call is for (TRAI's TCCCPR as amended in February 2025; DoT's 160 series of
- * 2024): promotional calls leave from a 140-series number, service and transactional calls from the 160 series.
+ * 2024): promotional calls leave from a 140-series number, service and transactional calls from a 1600-series one.
  * The series are data, settings {@code voip.number-series.<purpose>} (prefixes of the national number, comma
  * separated; empty: any number), applied to a tenant that asks for them ({@code PUT /calling-rules
  * {"numberSeries": true}}).
