@@ -44,6 +44,40 @@ class PackagedJarsTest {
                 .contains("java -jar target/voip-gateway-simulator.jar"));
     }
 
+    /**
+     * The README's quickstart as a user runs it: the service's jar alone, in demo mode, becomes ready. Every
+     * component its routes use must be in the jar: the tests' class path has more (camel-seda came with the test
+     * kit, and the jar did not start).
+     */
+    @Test
+    void theServicesJarStartsInDemoModeAndIsReady() throws Exception {
+        Path data = java.nio.file.Files.createTempDirectory("packaged-jar");
+        int port = AvailablePortFinder.getNextAvailable();
+        ProcessBuilder start = new ProcessBuilder(java(), "-jar", SERVICE.toString(), "--demo")
+                .redirectErrorStream(true).redirectOutput(data.resolve("service.log").toFile());
+        start.environment().putAll(java.util.Map.of("PORT", Integer.toString(port), "VOIP_DATA_DIR", data.toString(),
+                "VOIP_MANAGEMENT_PORT", Integer.toString(AvailablePortFinder.getNextAvailable()),
+                "BROKER_EMBEDDED_PORT", Integer.toString(AvailablePortFinder.getNextAvailable())));
+        Process service = start.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !service.isAlive()
+                    || http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            assertTrue(service.isAlive(), "the service stopped: "
+                    + java.nio.file.Files.readString(data.resolve("service.log")).lines()
+                            .filter(line -> line.contains("ERROR")).toList());
+        } finally {
+            service.destroy();
+            service.waitFor(30, TimeUnit.SECONDS);
+            try (var files = java.nio.file.Files.walk(data)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     @Test
     void theSimulatorJarHoldsItsPackageAndStartsBesideTheServicesJar() throws Exception {
         try (JarFile jar = new JarFile(SIMULATOR.toFile())) {
