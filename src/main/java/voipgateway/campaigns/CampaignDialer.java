@@ -154,12 +154,26 @@ public class CampaignDialer {
         for (Document due : retries.find(Filters.and(Filters.eq("campaignId", id), Filters.lte("dueAt", Date.from(now))))
                 .sort(Sorts.ascending("dueAt")).limit(Math.max(room, 0))) {
             int n = due.getInteger("lead");
-            // the attempt is counted with the lead's place in flight, in one write
-            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
-                    Updates.inc("waiting", -1), Updates.inc("attempts", 1)));
-            retries.deleteOne(Filters.eq("_id", due.getString("_id")));
-            room--;
+            // the lead first, then its place in flight, then its entry goes: a stop anywhere between leaves the entry,
+            // and the next look finishes what this one began (the lead already dialing: counted once, not claimed
+            // again; it is dialled again as a lead left dialing is, the ledger answering if it was)
             Document claimed = claim(leads, leads.find(Filters.eq("_id", n)).first(), now);
+            Document lead = claimed != null ? claimed : leads.find(Filters.eq("_id", n)).first();
+            if (lead != null && WAITING.equals(lead.getString("state"))) {
+                // changed while this look read it: the next look takes it
+                continue;
+            }
+            boolean dialing = lead != null && DIALING.equals(lead.getString("state"));
+            if (claimed != null || dialing && !inFlight.contains(n)) {
+                // the attempt is counted with the lead's place in flight, in one write
+                campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.addToSet("inFlight", n),
+                        Updates.inc("waiting", -1), Updates.inc("attempts", 1)));
+                room--;
+            } else if (!dialing) {
+                // no lead to wait for any more: it no longer counts as waiting
+                campaigns.updateOne(Filters.eq("_id", id), Updates.inc("waiting", -1));
+            }
+            retries.deleteOne(Filters.eq("_id", due.getString("_id")));
             if (claimed != null) {
                 dials.add(dial(campaign, claimed));
             }
