@@ -1,5 +1,6 @@
 package voipgateway.calls;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -171,7 +172,7 @@ public class CallStore {
             view.put("cause", cause);
         }
         if (call.get("priceMicros") instanceof Number micros) {
-            view.put("price", Map.of("amount", java.math.BigDecimal.valueOf(micros.longValue(), 6).stripTrailingZeros()
+            view.put("price", Map.of("amount", BigDecimal.valueOf(micros.longValue(), 6).stripTrailingZeros()
                     .toPlainString(), "currency", call.getString("priceCurrency")));
         }
         if (call.get("recordingUrl") != null) {

@@ -1,5 +1,6 @@
 package voipgateway.providers;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -145,8 +146,8 @@ public class ProviderRequests {
 
     private static boolean sameOrigin(String url, String other) {
         try {
-            java.net.URI a = java.net.URI.create(url);
-            java.net.URI b = java.net.URI.create(other);
+            URI a = URI.create(url);
+            URI b = URI.create(other);
             return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
                     && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
         } catch (IllegalArgumentException e) {
@@ -154,7 +155,7 @@ public class ProviderRequests {
         }
     }
 
-    private static int port(java.net.URI uri) {
+    private static int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 

@@ -1,5 +1,7 @@
 package voipgateway.simulator;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,6 +30,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import voipgateway.api.Json;
+import voipgateway.demo.DemoAudio;
 import voipgateway.demo.SansPbxRules;
 import voipgateway.simulator.SimulatorSettings.CallbackFault;
 import voipgateway.simulator.SimulatorSettings.Fault;
@@ -53,9 +59,9 @@ public class ProviderSimulator {
     private final SansPbxRules rules;
     private final AtomicLong sansPbxCallIds = new AtomicLong(100_000);
     /** The Twilio calls it placed, by CallSid: how long each lasted, and how often its resource was read. */
-    private final Map<String, TwilioCall> twilioCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, TwilioCall> twilioCalls = new ConcurrentHashMap<>();
 
-    private record TwilioCall(long seconds, java.util.concurrent.atomic.AtomicInteger lookups) {
+    private record TwilioCall(long seconds, AtomicInteger lookups) {
     }
     private final Clock clock = Clock.systemUTC();
     private final ZoneId zone = ZoneId.of("Asia/Kolkata");
@@ -177,7 +183,7 @@ public class ProviderSimulator {
             SimulatorSettings.Ending ending = ending();
             long seconds = callbacks.twilio(call, form, statusCallback, callbackFault(), ending,
                     answeredBy(form, ending), origin(ctx) + "/2010-04-01/Accounts/" + sid + "/Recordings/");
-            twilioCalls.put(callSid, new TwilioCall(seconds, new java.util.concurrent.atomic.AtomicInteger()));
+            twilioCalls.put(callSid, new TwilioCall(seconds, new AtomicInteger()));
             Map<String, Object> created = new LinkedHashMap<>();
             created.put("sid", callSid);
             created.put("status", "queued");
@@ -221,9 +227,9 @@ public class ProviderSimulator {
             resource.put("sid", ctx.pathParam("param1"));
             resource.put("duration", Long.toString(call.seconds()));
             boolean priced = call.lookups().incrementAndGet() > settings.get().priceLateLookups;
-            resource.put("price", priced ? java.math.BigDecimal.valueOf(settings.get().pricePerMinute)
-                    .multiply(java.math.BigDecimal.valueOf((call.seconds() + 59) / 60)).setScale(5,
-                            java.math.RoundingMode.HALF_UP).negate().toPlainString() : null);
+            resource.put("price", priced ? BigDecimal.valueOf(settings.get().pricePerMinute)
+                    .multiply(BigDecimal.valueOf((call.seconds() + 59) / 60)).setScale(5,
+                            RoundingMode.HALF_UP).negate().toPlainString() : null);
             resource.put("price_unit", "USD");
             return new Answer(200, resource);
         });
@@ -251,7 +257,7 @@ public class ProviderSimulator {
 
     private static void audio(RoutingContext ctx) {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "audio/wav")
-                .end(io.vertx.core.buffer.Buffer.buffer(voipgateway.demo.DemoAudio.wav()));
+                .end(Buffer.buffer(DemoAudio.wav()));
     }
 
     /** Where it was reached ({@code http://host:port}), for the URLs of its recordings. */

@@ -4,9 +4,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -106,7 +109,7 @@ class SimulatedCallbacks {
         };
         call.finalStatus = last;
         long seconds = ending == Ending.ANSWERED ? Math.max(1, settings.get().callbackDelayMs / 1000) : 0;
-        List<Runnable> earlier = new java.util.ArrayList<>((ending == Ending.ANSWERED
+        List<Runnable> earlier = new ArrayList<>((ending == Ending.ANSWERED
                 ? List.of("initiated", "ringing", "in-progress") : List.of("initiated", "ringing")).stream()
                 .<Runnable>map(status -> () -> twilioEvent(call, dial, url, Map.of("CallStatus", status), false))
                 .toList());
@@ -121,7 +124,7 @@ class SimulatedCallbacks {
         String recordingCallback = dial.get("RecordingStatusCallback");
         if ("true".equals(dial.get("Record")) && ending == Ending.ANSWERED && recordingCallback != null) {
             // asked to record: the recording is reported once the call ended
-            String sid = "RE" + java.util.UUID.randomUUID().toString().replace("-", "");
+            String sid = "RE" + UUID.randomUUID().toString().replace("-", "");
             Runnable ended = end;
             end = () -> {
                 ended.run();
@@ -142,7 +145,7 @@ class SimulatedCallbacks {
         form.put("To", dial.get("To"));
         form.put("From", dial.get("From"));
         form.put("Direction", "outbound-api");
-        new java.util.TreeMap<>(fields).forEach(form::put);
+        new TreeMap<>(fields).forEach(form::put);
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

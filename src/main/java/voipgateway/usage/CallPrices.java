@@ -3,6 +3,7 @@ package voipgateway.usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Date;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.mongodb.client.model.Updates;
@@ -56,7 +57,7 @@ public class CallPrices {
     public void report(@ExchangeProperty("call") Document call, @ExchangeProperty("priceAmount") String amount,
             @ExchangeProperty("priceCurrency") String currency, Exchange exchange) {
         Long micros = micros(amount);
-        String unit = currency == null ? "" : currency.trim().toUpperCase(java.util.Locale.ROOT);
+        String unit = currency == null ? "" : currency.trim().toUpperCase(Locale.ROOT);
         if (micros == null || !unit.matches("[A-Z]{3}")) {
             exchange.setProperty("priced", false);
             return;
