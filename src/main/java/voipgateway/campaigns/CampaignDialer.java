@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Body;
@@ -53,6 +55,10 @@ public class CampaignDialer {
     public static final String QUEUED = "queued";
     public static final String DIALING = "dialing";
     public static final String WAITING = "waiting";
+    private static final FindOneAndUpdateOptions AFTER = new FindOneAndUpdateOptions()
+            .returnDocument(ReturnDocument.AFTER);
+    /** When a lead left flight (done, or waiting for a retry). */
+    static final String MOVED_AT = "movedAt";
     public static final String DONE = "done";
     static final String RETRIES = "campaign_retries";
 
@@ -137,6 +143,10 @@ public class CampaignDialer {
                     .toInstant().plus(redialAfter).isBefore(now) && calls.find(MongoRequests.match("userId",
                     campaign.getString("userId"), "idempotencyKey", key(id, lead))).first() == null) {
                 dials.add(dial(campaign, lead));
+            } else if (lead != null && (DONE.equals(lead.getString("state")) || WAITING.equals(lead.getString("state")))
+                    && lead.getDate(MOVED_AT) != null && lead.getDate(MOVED_AT).toInstant().plus(redialAfter).isBefore(now)) {
+                // it left flight long ago, and its instance stopped before the campaign heard: the campaign hears now
+                leftFlight(id, lead);
             }
         }
         int room = campaign.getInteger("maxConcurrentCalls") - inFlight.size();
@@ -212,8 +222,7 @@ public class CampaignDialer {
         return leads.findOneAndUpdate(MongoRequests.match("_id", lead.getInteger("_id"), "version",
                 lead.getInteger("version")), Updates.combine(Updates.set("state", DIALING), Updates.inc("attempts", 1),
                 Updates.set("dialingSince", Date.from(now)), Updates.unset("dueAt"), Updates.inc("version", 1)),
-                new com.mongodb.client.model.FindOneAndUpdateOptions()
-                        .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+                AFTER);
     }
 
     private Map<String, Object> dial(Document campaign, Document lead) {
@@ -338,35 +347,55 @@ public class CampaignDialer {
     }
 
     private void finish(String id, Document lead, String outcome, String callId) {
-        List<Bson> updates = new ArrayList<>(List.of(Updates.set("state", DONE), Updates.set("outcome", outcome)));
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("state", DONE), Updates.set("outcome", outcome),
+                Updates.set(MOVED_AT, Date.from(clock.instant()))));
         if (callId != null) {
             updates.add(Updates.set("callId", callId));
         }
-        if (change(id, lead, Updates.combine(updates)) != null) {
-            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", lead.getInteger("_id")),
-                    Updates.inc("outcomes." + outcome, 1)));
+        Document moved = change(id, lead, Updates.combine(updates));
+        if (moved != null) {
+            leftFlight(id, moved);
         }
     }
 
     /** The lead waits for another attempt ({@code counted}: this one was made; else it never left). */
     private void wait(String id, Document lead, long seconds, boolean counted) {
         Date due = Date.from(clock.instant().plusSeconds(seconds));
-        Bson update = Updates.combine(Updates.set("state", WAITING), Updates.set("dueAt", due));
+        Bson update = Updates.combine(Updates.set("state", WAITING), Updates.set("dueAt", due),
+                Updates.set(MOVED_AT, Date.from(clock.instant())), Updates.set("attemptCounted", counted));
         if (!counted) {
             update = Updates.combine(update, Updates.inc("attempts", -1));
         }
-        if (change(id, lead, update) != null) {
-            retries.replaceOne(Filters.eq("_id", id + ":" + lead.getInteger("_id")), new Document("_id", id + ":"
-                    + lead.getInteger("_id")).append("campaignId", id).append("lead", lead.getInteger("_id"))
-                    .append("dueAt", due), new ReplaceOptions().upsert(true));
-            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", lead.getInteger("_id")),
-                    Updates.inc("waiting", 1), Updates.inc("attempts", counted ? 0 : -1)));
+        Document moved = change(id, lead, update);
+        if (moved != null) {
+            leftFlight(id, moved);
         }
     }
 
+    /**
+     * The campaign's side of a lead leaving flight, after the lead's own write: done, its outcome counted; waiting,
+     * its retry's entry written and it counted as waiting. Also what a later look does for a lead whose instance
+     * stopped between the two writes.
+     */
+    private void leftFlight(String id, Document lead) {
+        int n = lead.getInteger("_id");
+        if (DONE.equals(lead.getString("state"))) {
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", n),
+                    Updates.inc("outcomes." + lead.getString("outcome"), 1)));
+        } else {
+            retries.replaceOne(Filters.eq("_id", id + ":" + n), new Document("_id", id + ":" + n)
+                    .append("campaignId", id).append("lead", n).append("dueAt", lead.getDate("dueAt")),
+                    new ReplaceOptions().upsert(true));
+            campaigns.updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("inFlight", n),
+                    Updates.inc("waiting", 1), Updates.inc("attempts", lead.getBoolean("attemptCounted", true) ? 0 : -1)));
+        }
+    }
+
+    /** A lead's compare-and-set on its version: the lead as written, or null when another writer came first. */
     private Document change(String id, Document lead, Bson update) {
         return CampaignLeads.of(db, id).findOneAndUpdate(MongoRequests.match("_id", lead.getInteger("_id"), "version",
-                lead.getInteger("version")), Updates.combine(update, Updates.inc("version", 1)));
+                lead.getInteger("version")), Updates.combine(update, Updates.inc("version", 1)),
+                AFTER);
     }
 
     private static boolean isOver(Document campaign) {

@@ -95,6 +95,44 @@ class CampaignRetriesTest {
         assertEquals(6, campaign().getInteger("attempts"));
     }
 
+    /**
+     * A lead's end (done, or waiting for a retry) written, its campaign not told (the instance stopped between): once
+     * that is older than a lead may be left dialing, a look tells the campaign, once; a fresh one is left to its
+     * writer.
+     */
+    @Test
+    void aLeadThatLeftFlightUntoldIsToldByALaterLookOnce() {
+        Date past = Date.from(clock.instant().minusSeconds(120));
+        db.getCollection(Campaigns.COLLECTION).insertOne(new Document("_id", "c1").append("userId", "t1")
+                .append("status", Campaigns.RUNNING).append("purpose", "promotional").append("agentId", "a1")
+                .append("maxConcurrentCalls", 5).append("leadCount", 3).append("nextLead", 4)
+                .append("inFlight", List.of(1, 2, 3)).append("waiting", 0).append("attempts", 3)
+                .append("outcomes", new Document("completed", 0)));
+        CampaignLeads.of(db, "c1").insertMany(List.of(
+                new Document("_id", 1).append("leadId", "L1").append("toPhone", "9000000001")
+                        .append("state", CampaignDialer.DONE).append("outcome", "completed").append("attempts", 1)
+                        .append("version", 3).append(CampaignDialer.MOVED_AT, past),
+                new Document("_id", 2).append("leadId", "L2").append("toPhone", "9000000002")
+                        .append("state", CampaignDialer.WAITING).append("attempts", 1).append("version", 3)
+                        .append("dueAt", Date.from(clock.instant().plusSeconds(600))).append("attemptCounted", true)
+                        .append(CampaignDialer.MOVED_AT, past),
+                new Document("_id", 3).append("leadId", "L3").append("toPhone", "9000000003")
+                        .append("state", CampaignDialer.DONE).append("outcome", "busy").append("attempts", 1)
+                        .append("version", 3).append(CampaignDialer.MOVED_AT, Date.from(clock.instant()))));
+
+        assertEquals(List.of(), dialer.take(campaign(), ANY_HOUR, null), "nothing to dial");
+        Document campaign = campaign();
+        assertEquals(List.of(3), campaign.getList("inFlight", Integer.class), "the fresh one left to its writer");
+        assertEquals(1, campaign.get("outcomes", Document.class).getInteger("completed"));
+        assertEquals(1, campaign.getInteger("waiting"));
+        assertEquals(3, campaign.getInteger("attempts"));
+        assertEquals(1, db.getCollection(CampaignDialer.RETRIES).countDocuments(new Document("_id", "c1:2")));
+
+        dialer.take(campaign, ANY_HOUR, null);
+        assertEquals(1, campaign().get("outcomes", Document.class).getInteger("completed"), "told once");
+        assertEquals(1, campaign().getInteger("waiting"));
+    }
+
     private Document campaign() {
         return db.getCollection(Campaigns.COLLECTION).find(new Document("_id", "c1")).first();
     }
