@@ -53,10 +53,7 @@ class CampaignRetriesTest {
     @Test
     void aTakeStoppedHalfWayIsFinishedByTheNextLookOnce() {
         Date past = Date.from(clock.instant().minusSeconds(5));
-        db.getCollection(Campaigns.COLLECTION).insertOne(new Document("_id", "c1").append("userId", "t1")
-                .append("status", Campaigns.RUNNING).append("purpose", "promotional").append("agentId", "a1")
-                .append("maxConcurrentCalls", 5).append("leadCount", 3).append("nextLead", 4)
-                .append("inFlight", List.of(3)).append("waiting", 2).append("attempts", 4));
+        running(List.of(3), 2, 4);
         // lead 1 waits for its retry; lead 2's retry was claimed by a dialer that stopped before counting it; lead 3's
         // was claimed and counted by one that stopped before removing its entry
         CampaignLeads.of(db, "c1").insertMany(List.of(
@@ -103,11 +100,7 @@ class CampaignRetriesTest {
     @Test
     void aLeadThatLeftFlightUntoldIsToldByALaterLookOnce() {
         Date past = Date.from(clock.instant().minusSeconds(120));
-        db.getCollection(Campaigns.COLLECTION).insertOne(new Document("_id", "c1").append("userId", "t1")
-                .append("status", Campaigns.RUNNING).append("purpose", "promotional").append("agentId", "a1")
-                .append("maxConcurrentCalls", 5).append("leadCount", 3).append("nextLead", 4)
-                .append("inFlight", List.of(1, 2, 3)).append("waiting", 0).append("attempts", 3)
-                .append("outcomes", new Document("completed", 0)));
+        running(List.of(1, 2, 3), 0, 3);
         CampaignLeads.of(db, "c1").insertMany(List.of(
                 new Document("_id", 1).append("leadId", "L1").append("toPhone", "9000000001")
                         .append("state", CampaignDialer.DONE).append("outcome", "completed").append("attempts", 1)
@@ -131,6 +124,14 @@ class CampaignRetriesTest {
         dialer.take(campaign, ANY_HOUR, null);
         assertEquals(1, campaign().get("outcomes", Document.class).getInteger("completed"), "told once");
         assertEquals(1, campaign().getInteger("waiting"));
+    }
+
+    /** Campaign c1, running, its three leads all taken: these in flight, these counts. */
+    private void running(List<Integer> inFlight, int waiting, int attempts) {
+        db.getCollection(Campaigns.COLLECTION).insertOne(new Document("_id", "c1").append("userId", "t1")
+                .append("status", Campaigns.RUNNING).append("purpose", "promotional").append("agentId", "a1")
+                .append("maxConcurrentCalls", 5).append("leadCount", 3).append("nextLead", 4)
+                .append("inFlight", inFlight).append("waiting", waiting).append("attempts", attempts));
     }
 
     private Document campaign() {
