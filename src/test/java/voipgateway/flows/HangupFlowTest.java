@@ -28,7 +28,7 @@ class HangupFlowTest extends FlowTestSupport {
     /** A call the provider took (call id pbx-1). */
     private String placedCall() throws Exception {
         lineAndRulesGiven();
-        accountGiven("ask-provider-to-hang-up");
+        accountGiven("open-call-account");
         context.start();
         Exchange placed = call("key-1");
         assertEquals(201, status(placed), body(placed));
