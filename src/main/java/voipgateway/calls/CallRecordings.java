@@ -46,8 +46,7 @@ public class CallRecordings {
             throw new ApiException(502, "provider_refused", "recording", call.getString("provider")
                     + " reported the recording at an address this service does not fetch from");
         }
-        String adapter = adapters.forStored(call.getString("provider")).getId();
-        if (exchange.getContext().getRoute(adapter + "-recording") == null) {
+        if (!adapters.offers(adapters.forStored(call.getString("provider")), "recording")) {
             throw ApiException.notFound("recording", call.getString("provider") + "'s adapter fetches no recordings");
         }
         exchange.setProperty("call", call);

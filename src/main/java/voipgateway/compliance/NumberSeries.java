@@ -20,8 +20,7 @@ public record NumberSeries(Map<String, List<String>> prefixes) {
         Map<String, List<String>> prefixes = new LinkedHashMap<>();
         for (String purpose : OutboundCallRequest.PURPOSES) {
             String key = "voip.number-series." + purpose;
-            List<String> listed = List.of(settings.text(key, "").split(",")).stream().map(String::trim)
-                    .filter(p -> !p.isEmpty()).toList();
+            List<String> listed = settings.list(key, "");
             Settings.require(listed.stream().allMatch(p -> p.matches("[0-9]{1,10}")), key,
                     "must be prefixes of a national number (digits), comma separated");
             prefixes.put(purpose, listed);

@@ -35,6 +35,12 @@ public final class Settings {
         return props.resolveProperty(key).orElse(otherwise).trim();
     }
 
+    /** A comma-separated list: its items trimmed, empty ones left out. */
+    public List<String> list(String key, String otherwise) {
+        return List.of(text(key, otherwise).split(",")).stream().map(String::trim).filter(item -> !item.isEmpty())
+                .toList();
+    }
+
     public boolean flag(String key) {
         String value = text(key, "false").toLowerCase(Locale.ROOT);
         if (!value.equals("true") && !value.equals("false")) {

@@ -36,6 +36,14 @@ public class ProviderAdapters implements CamelContextAware {
                 "no provider adapter for " + provider + " is loaded (routes/providers/)"));
     }
 
+    /**
+     * Whether an adapter has one of the optional routes ({@code direct:<id>-recording}, {@code direct:<id>-price}):
+     * what it offers besides the dial.
+     */
+    public boolean offers(ProviderAdapter adapter, String route) {
+        return context.getRoute(adapter.getId() + "-" + route) != null;
+    }
+
     /** A {@code POST /voip/add-provider} body read against the adapter it names. */
     public ProviderRegistration registration(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
         return ProviderRegistration.parse(body, contentType, this);

@@ -4,6 +4,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -24,8 +25,9 @@ import org.bson.conversions.Bson;
 public class CallUsage {
 
     public static final String COLLECTION = "usage_daily";
-    /** The groups a day is rolled up by, each the call's field. */
-    static final List<String> GROUPS = List.of("provider", "agent", "campaign");
+    /** The groups a day is rolled up by, each by the call's field. */
+    static final Map<String, String> GROUPS = Map.of("provider", "provider", "agent", "agentId", "campaign",
+            "campaignId");
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
     private final MongoCollection<Document> days;
@@ -76,10 +78,7 @@ public class CallUsage {
     /** Where a call counts: in all, and in its provider's, agent's and campaign's group ({@code -}: none). */
     private static List<String> scopes(Document call) {
         List<String> scopes = new ArrayList<>(List.of("total"));
-        for (String group : GROUPS) {
-            scopes.add(group + "." + key(call.get(group.equals("campaign") ? "campaignId" : group.equals("agent")
-                    ? "agentId" : "provider")));
-        }
+        GROUPS.forEach((group, field) -> scopes.add(group + "." + key(call.get(field))));
         return scopes;
     }
 

@@ -32,12 +32,10 @@ public class PriceLookups {
     }
 
     /** Whether the call (just ended, as stored now) is to be priced by its provider. */
-    public boolean wanted(@ExchangeProperty("call") Document call, Exchange exchange) {
-        if (call.get(CallPrices.MICROS) != null || call.getString("providerCallId") == null) {
-            return false;
-        }
-        return adapters.find(call.getString("provider"))
-                .map(adapter -> exchange.getContext().getRoute(adapter.getId() + "-price") != null).orElse(false);
+    public boolean wanted(@ExchangeProperty("call") Document call) {
+        return call.get(CallPrices.MICROS) == null && call.getString("providerCallId") != null
+                && adapters.find(call.getString("provider")).map(adapter -> adapters.offers(adapter, "price"))
+                        .orElse(false);
     }
 
     /** The call's first lookup, as the message to send. */

@@ -19,8 +19,7 @@ public final class UsageConfiguration {
 
     public UsageConfiguration(Settings settings) {
         String key = "voip.prices.lookup-delays-seconds";
-        List<String> listed = List.of(settings.text(key, "60, 300, 1800, 7200").split(",")).stream()
-                .map(String::trim).filter(delay -> !delay.isEmpty()).toList();
+        List<String> listed = settings.list(key, "60, 300, 1800, 7200");
         Settings.require(!listed.isEmpty() && listed.size() <= 20 && listed.stream().allMatch(d -> d.matches("[0-9]{1,6}")),
                 key, "must be 1 to 20 delays in seconds, comma separated");
         lookupDelays = listed.stream().map(delay -> Duration.ofSeconds(Long.parseLong(delay))).toList();

@@ -39,8 +39,8 @@ public class UsageReport {
         if (ChronoUnit.DAYS.between(first, last) >= MOST_DAYS) {
             throw ApiException.badRequest("to", "a report covers at most " + MOST_DAYS + " days");
         }
-        if (groupBy != null && !CallUsage.GROUPS.contains(groupBy)) {
-            throw ApiException.badRequest("groupBy", "groupBy must be one of " + CallUsage.GROUPS);
+        if (groupBy != null && !CallUsage.GROUPS.containsKey(groupBy)) {
+            throw ApiException.badRequest("groupBy", "groupBy must be one of [provider, agent, campaign]");
         }
         Figures total = new Figures();
         Map<String, Figures> groups = new TreeMap<>();
